@@ -1,0 +1,50 @@
+"""Definitions and assumptions shared by several claims, transcribed from Sander et al. (ICML 2024).
+
+Symbols are as printed; where the PDF-to-text conversion mangled a symbol (for example a bold C for the
+matrix :math:`\\mathbf{B}^\\top\\mathbf{A}`, or ``\\mathbb{B}^* \\cap \\mathbb{A}^*``), the appendix proof
+that restates the same formula is used to restore it, and a convention says so.
+"""
+
+AR_PROCESS = (r"s_1 = 1_d,\quad s_{t+1} = W s_t,\quad W \sim \mathcal{W} := \mathcal{U}(\mathcal{C})"
+              r"\ \text{(§3, Token encoding)}")
+
+ASSUMPTION_1 = (
+    r"Assumption 1 (Commutativity). The matrices $W$ in $\mathcal{C}$ commute. Hence, they are "
+    r"co-diagonalizable in a unitary basis of $\mathbb{C}^{d\times d}$. Up to a change of basis, we therefore "
+    r"suppose $\mathcal{C}_U = \{\mathrm{diag}(\lambda_1,\dots,\lambda_d), |\lambda_i| = 1\}$ and "
+    r"$\mathcal{C}_O = \{(\lambda_1,\bar\lambda_1,\dots,\lambda_\delta,\bar\lambda_\delta), |\lambda_i| = 1\}$, "
+    r"with $d = 2\delta$."
+)
+
+ASSUMPTION_2 = (
+    r"Assumption 2. We parameterize $A$ and $B$ as $A = \begin{pmatrix} 0 & 0 & 0 \\ 0 & A_1 & A_2 \\ "
+    r"0 & A_3 & A_4 \end{pmatrix}$ and $B = \begin{pmatrix} 0 & B_1 & B_2 \\ 0 & 0 & 0 \\ 0 & 0 & 0 "
+    r"\end{pmatrix}$, with $A_i = a_i I$ and $B_i = b_i I$."
+)
+
+ASSUMPTION_3 = (
+    r"Assumption 3. $A^h$ and $B^h$ are diagonal for all $h$: $A^h = \mathrm{diag}(a_h)$ and "
+    r"$B^h = \mathrm{diag}(b_h)$ with $(a_h, b_h) \in \mathbb{R}^d \times \mathbb{R}^d$."
+)
+
+LOSS_3 = (r"\ell(\theta) := \sum_{T=2}^{T_{\max}} \mathbb{E}_{W\sim\mathcal{W}} "
+          r"\| \mathcal{T}_\theta(e_{1:T}) - s_{T+1} \|^2 \quad (3)")
+
+MODEL_4 = (r"\mathcal{T}_\theta(e_{1:T}) = \Big(e_T + \sum_{t=1}^T \langle A e_T | e_t\rangle_{\mathbb{C}} "
+           r"B e_t\Big)_{1:d} \quad (4),\qquad e_t := (0, s_t, s_{t-1})")
+
+MODEL_6 = (r"\mathcal{T}_\theta(e_{1:T}) = \sum_{h=1}^H \sum_{t=1}^T P_{T-1,t} \langle e_t | A^h e_{T-1}"
+           r"\rangle_{\mathbb{C}} B^h e_t \quad (6),\qquad e_t := s_t")
+
+INNER_LOSS_5 = r"L(W, e_{1:T}) = \frac{1}{2}\sum_{t=1}^{T-1} \| s_{t+1} - W s_t \|^2 \quad (5)"
+
+HERMITIAN = (r"\langle \alpha, \beta\rangle := \beta^*\alpha = \sum_i \alpha_i \bar\beta_i"
+             r"\ \text{(Appendix A, hermitian product on } \mathbb{C}^d)")
+
+TORUS_MOMENTS = r"\mathbb{E}_\lambda(\lambda_i^k) = \delta_{k=0}\ \text{for } \lambda_i \text{ uniform on the unit circle}"
+
+C_MATRIX = (r"\mathbf{A} := (a^1,\dots,a^d) \in \mathbb{R}^{H\times d},\ \mathbf{B} := (b^1,\dots,b^d),\ "
+            r"\mathbf{C} := \mathbf{B}^\top\mathbf{A}\ \text{(Lemma 2)}")
+
+CONVERSION_NOTE = ("The text of the paper was converted from PDF; a bold C stands for B^T A and "
+                   "'\\mathbb{B}^* \\cap \\mathbb{A}^*' for B^{*T} A^*, as the appendix proofs restate.")
