@@ -2,7 +2,9 @@
 
 Intervals are ``estimate ± z * standard_error`` with ``z`` the stated number of standard errors
 (default 6: a true value falls outside with probability about 2e-9 under the normal approximation, so
-that a true claim fails a Monte Carlo check with probability below 1e-8).
+that a true claim fails a Monte Carlo check with probability below 1e-8). The half-width never drops
+below the float64 rounding level (:data:`ROUNDING_FLOOR` relative), which matters only for samples of
+a constant.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from .errors import require
 
 #: The default width of Monte Carlo intervals, in standard errors.
 DEFAULT_SIGMAS = 6.0
+
+#: Relative half-width below which an interval is never narrowed (float64 accumulation error).
+ROUNDING_FLOOR = 1e-12
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,13 @@ def monte_carlo_mean(draw: Callable[[np.random.Generator, int], np.ndarray], n: 
             m2 = m2 + float(((x - shift) ** 2).sum()) + delta ** 2 * done * m / new
         done += m
         total, total_sq = mean, m2
-    var = total_sq / (n - 1)
+    var = max(total_sq, 0.0) / (n - 1)
     se = float(np.sqrt(var / n))
     est = float(total)
-    return MonteCarloResult(est, se, (est - sigmas * se, est + sigmas * se), int(n), float(sigmas))
+    # a sample of identical values has no statistical error, only rounding: the half-width never drops
+    # below ROUNDING_FLOOR relative to the estimate
+    half = max(sigmas * se, ROUNDING_FLOOR * max(1.0, abs(est)))
+    return MonteCarloResult(est, se, (est - half, est + half), int(n), float(sigmas))
 
 
 def samples_for_relative_accuracy(pilot: MonteCarloResult, relative: float) -> int:

@@ -128,3 +128,32 @@ def grid_cubature_mean(f: NumericLaurent, points_per_axis: int | None = None) ->
     grids = np.meshgrid(*([roots] * n), indexing="ij")
     pts = np.stack([g.ravel() for g in grids], axis=1)
     return complex(f(pts).mean())
+
+
+def w_mu_moment(k: np.ndarray | int, mu: float) -> np.ndarray:
+    r""":math:`\mathbb{E}\lambda^k` for :math:`\lambda = e^{i\theta/\mu}`, θ uniform on (0, 2π) (§5.3, A.10).
+
+    :math:`(e^{2\pi i k/\mu} - 1)/(2\pi i k/\mu)`, and 1 at k = 0.
+
+    >>> np.abs(w_mu_moment(np.array([0, 1, 2]), 1.0)).round(12).tolist()   # mu = 1: the uniform circle
+    [1.0, 0.0, 0.0]
+    """
+    require(mu >= 1, f"mu = {mu} is out of range: mu must be >= 1")
+    k = np.asarray(k, dtype=np.float64)
+    x = 2 * np.pi * k / mu
+    safe = np.where(k == 0, 1.0, x)
+    out = (np.exp(1j * safe) - 1) / (1j * safe)
+    return np.where(k == 0, 1.0 + 0j, out)
+
+
+def mean_square_w_mu(f: NumericLaurent, mu: float) -> float:
+    r""":math:`\mathbb{E}|f|^2` for one variable :math:`\lambda \sim \mathcal{W}(\mu)`.
+
+    The law is not uniform, so Parseval does not apply: :math:`\sum_{k,k'} c_k \bar c_{k'}
+    \mathbb{E}\lambda^{k-k'}` over the merged coefficients.
+    """
+    require(f.nvars == 1, f"W(mu) contexts are scalar: the polynomial has {f.nvars} variables, expected 1")
+    g = f.collected()
+    k = g.exponents[:, 0]
+    gram = w_mu_moment(k[:, None] - k[None, :], mu)  # (m, m)
+    return float(np.real(g.coefficients @ gram @ np.conj(g.coefficients)))
