@@ -307,13 +307,21 @@ def cmd_walkthrough(args) -> int:
         out = Path(args.html)
         require(not out.is_dir(), f"--html {out} is a folder: give a file name such as walkthrough.html")
         require(out.parent.is_dir(), f"--html {out}: folder {out.parent} does not exist")
-        html = walkthrough.to_html(args.name, execute=not args.no_execute)
+        try:
+            html = walkthrough.to_html(args.name, execute=not args.no_execute)
+        except walkthrough.WalkthroughError as exc:
+            print(f"ical-verify: walkthrough {args.name}: {exc}", file=sys.stderr)
+            return EXIT_CRASH
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(html, encoding="utf-8")
         tmp.replace(out)
         _console(stderr=True).print(f"wrote {out}")
         return EXIT_OK
-    walkthrough.render_terminal(args.name, _console(), execute=args.execute)
+    try:
+        walkthrough.render_terminal(args.name, _console(), execute=args.execute)
+    except walkthrough.WalkthroughError as exc:
+        print(f"ical-verify: walkthrough {args.name}: {exc}", file=sys.stderr)
+        return EXIT_CRASH
     return EXIT_OK
 
 

@@ -44,11 +44,12 @@ th { background: #f6f8fa; }
 .corrected { border-left-color: #9a6700; }
 .source { color: #57606a; font-style: italic; }
 code.tex { background: #fff8c5; white-space: pre-wrap; word-break: break-word; }
-.derived { margin: .4rem 0 .8rem 1rem; overflow-x: auto; }
+.derived { margin: .4rem 0 .8rem 1rem; overflow-x: auto; overflow-y: hidden; }
 .metrics { font-family: monospace; font-size: .85rem; white-space: pre-wrap; word-break: break-word; }
 figure img { max-width: 100%; border: 1px solid #d0d7de; }
 math { font-size: 1.15em; }
-math[display="block"] { margin: .4rem 0; overflow-x: auto; }
+math[display="block"] { margin: .4rem 0; }
+.corrected, .statement { overflow-x: auto; overflow-y: hidden; }
 """
 
 

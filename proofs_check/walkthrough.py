@@ -156,13 +156,33 @@ def render_terminal(name: str, console, execute: bool = False) -> None:
         cells = run_cells(cells)
     for cell in cells:
         if cell.kind == "markdown":
-            console.print(Markdown(cell.source))
+            console.print(Markdown(_protect_math(cell.source)))
         else:
             console.print(Panel(Syntax(cell.source, "python", theme="ansi_dark", line_numbers=False),
                                 border_style="dim"))
             for text in _output_texts(cell.outputs):
                 console.print(Text.from_ansi(text), style="cyan")
         console.print()
+
+
+def _protect_math(source: str) -> str:
+    """Markdown with its formulas as code spans (inline) or code blocks (display), so the terminal
+    Markdown renderer shows the LaTeX unchanged instead of reading ``_`` and ``*`` as emphasis.
+
+    >>> _protect_math(r"a $x_1 * y_2$ b")
+    'a `x_1 * y_2` b'
+    """
+    from .latex import split_math
+
+    out = []
+    for kind, chunk in split_math(source):
+        if kind == "text":
+            out.append(chunk)
+        elif kind == "inline" and "`" not in chunk:
+            out.append(f"`{chunk}`")
+        else:
+            out.append(f"\n```latex\n{chunk.strip()}\n```\n")
+    return "".join(out)
 
 
 def _output_texts(outputs: list[dict[str, Any]]) -> list[str]:

@@ -13,8 +13,6 @@
 # of (7) depends on $\mu$, and so does what gradient descent finds in a finite number of steps.
 
 # %%
-import matplotlib
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp

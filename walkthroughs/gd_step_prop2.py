@@ -16,8 +16,6 @@
 # $s_0$, taken as $W^{-1}s_1 = \lambda^{-1}$ as in the paper's formula (9).
 
 # %%
-import matplotlib
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
