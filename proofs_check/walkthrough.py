@@ -193,10 +193,10 @@ def _output_texts(outputs: list[dict[str, Any]]) -> list[str]:
             texts.append(o.get("text", "").rstrip("\n"))
         elif kind in ("execute_result", "display_data"):
             data = o.get("data", {})
-            if "text/plain" in data:
-                texts.append(str(data["text/plain"]))
-            elif "image/png" in data:
+            if "image/png" in data:
                 texts.append("[figure: use --html to see it]")
+            elif "text/plain" in data:
+                texts.append(str(data["text/plain"]))
         elif kind == "error":
             texts.append("\n".join(o.get("traceback", [])))
     return texts
