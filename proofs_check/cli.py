@@ -263,7 +263,7 @@ def cmd_expectation(args) -> int:
 def cmd_latex(args) -> int:
     from rich.progress import Progress
 
-    from .latex import run_and_render
+    from .latex import latex_document, run_claims
     from .registry import claim_ids, get_claim
 
     require(not (args.all and args.claims), "give claim ids or --all, not both")
@@ -282,7 +282,8 @@ def cmd_latex(args) -> int:
         def progress(desc, done, total):
             bar.update(task, description=desc, completed=done, total=total or None)
 
-        document = run_and_render(ids, seed=args.seed, profile=args.profile, progress=progress)
+        results = run_claims(ids, seed=args.seed, profile=args.profile, progress=progress)
+    document = latex_document(results)
     if args.out is None:
         sys.stdout.write(document)
     else:
@@ -290,7 +291,7 @@ def cmd_latex(args) -> int:
         tmp.write_text(document, encoding="utf-8")
         tmp.replace(out)
         _console(stderr=True).print(f"wrote {out}")
-    return EXIT_OK
+    return EXIT_CRASH if any(r.crashed for r in results) else EXIT_OK
 
 
 def cmd_walkthrough(args) -> int:

@@ -305,9 +305,9 @@ def latex_document(results: Sequence[ClaimResult], title: str | None = None) -> 
     return "\n".join(body) + "\n"
 
 
-def run_and_render(claim_ids: Iterable[str], seed: int = 0, profile: str = "quick", out_dir=None,
-                   progress=None) -> str:
-    """Run the checks of ``claim_ids`` and return the LaTeX document."""
+def run_claims(claim_ids: Iterable[str], seed: int = 0, profile: str = "quick", out_dir=None,
+               progress=None) -> list[ClaimResult]:
+    """Run the checks of ``claim_ids`` (figures go to ``out_dir``, or to a temporary folder)."""
     import tempfile
 
     from .runner import make_context, run_claim
@@ -315,5 +315,10 @@ def run_and_render(claim_ids: Iterable[str], seed: int = 0, profile: str = "quic
     ids = list(claim_ids)
     with tempfile.TemporaryDirectory(prefix="ical-latex-") as tmp:
         ctx = make_context(seed=seed, profile=profile, out_dir=out_dir or tmp, progress=progress)
-        results = [run_claim(i, ctx) for i in ids]
-    return latex_document(results)
+        return [run_claim(i, ctx) for i in ids]
+
+
+def run_and_render(claim_ids: Iterable[str], seed: int = 0, profile: str = "quick", out_dir=None,
+                   progress=None) -> str:
+    """Run the checks of ``claim_ids`` and return the LaTeX document."""
+    return latex_document(run_claims(claim_ids, seed, profile, out_dir, progress))

@@ -233,6 +233,8 @@ def _fake_claims():
         Claim("good", "lemma", "A true lemma", r"$a_1 = b$", "src", 1, checks=(ok,)),
         Claim("typo", "proposition", "A misprint", "s", "src", 2, checks=(bad, fixed)),
         Claim("open", "remark", "Unchecked", "s", "src", 3),
+        Claim("boom", "lemma", "Crashes", "s", "src", 4, checks=(ok, Check("crash", "property", "printed",
+                                                                            lambda ctx: 1 / 0))),
     )
 
 
@@ -249,16 +251,17 @@ def test_cli_latex_writes_the_document(fake_registry, tmp_path):
     assert "\\section*{good:" in tex and "\\section*{typo:" in tex and "\\section*{open:" not in tex
 
 
-def test_cli_latex_all_to_stdout(fake_registry, capsys):
-    assert main(["latex", "--all"]) == 0
+def test_cli_latex_all_to_stdout_reports_crashes(fake_registry, capsys):
+    assert main(["latex", "--all"]) == 1              # a crashed check: exit 1, the document is still written
     tex = capsys.readouterr().out
+    assert "ZeroDivisionError" in tex
     assert tex.startswith("\\documentclass")
-    for claim_id in ("good", "typo", "open"):
+    for claim_id in ("good", "typo", "open", "boom"):
         assert f"\\section*{{{claim_id}:" in tex
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["latex", "nosuch", "--out", "{out}"], "unknown claim 'nosuch': valid ids are good, typo, open"),
+    (["latex", "nosuch", "--out", "{out}"], "unknown claim 'nosuch': valid ids are good, typo, open, boom"),
     (["latex", "good", "nosuch", "--out", "{out}"], "unknown claim 'nosuch'"),
     (["latex", "--out", "{out}"], "no claims given"),
     (["latex", "good", "--all", "--out", "{out}"], "not both"),
