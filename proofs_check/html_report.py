@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .claim import ClaimResult
-from .latex import format_metric, has_math, split_math
+from .latex import corrected_kind, format_metric, has_math, split_math
 
 VERDICT_COLOURS = {"verified": "#1a7f37", "erratum": "#9a6700", "refuted": "#cf222e",
                    "inconclusive": "#8250df", "not-run": "#6e7781"}
@@ -144,6 +144,14 @@ def formula_or_text_html(tex: str, display: bool = True) -> str:
     return latex_html(tex) if has_math(tex) else math_html(tex, display=display)
 
 
+def corrected_html(text: str) -> str:
+    """A corrected statement, printed as :func:`ical_verify.proofs_check.latex.corrected_kind` says."""
+    kind = corrected_kind(text)
+    if kind == "prose":
+        return html.escape(text)
+    return latex_html(text) if kind == "latex" else math_html(text, display=True)
+
+
 def plain_or_latex_html(text: str) -> str:
     """An assumption or convention: LaTeX if it has math delimiters, else plain text."""
     return latex_html(text) if has_math(text) else html.escape(text)
@@ -192,7 +200,7 @@ def claim_html(r: ClaimResult) -> str:
            "<h3>Statement as printed</h3>", f'<div class="statement">{latex_html(c.statement)}</div>']
     if r.corrected:
         out += ["<h3>Corrected statement (derived by the suite)</h3>",
-                f'<div class="corrected">{formula_or_text_html(r.corrected)}</div>']
+                f'<div class="corrected">{corrected_html(r.corrected)}</div>']
     if c.definitions:
         out.append("<h3>Definitions</h3><dl>")
         for key, value in c.definitions.items():

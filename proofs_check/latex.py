@@ -196,10 +196,34 @@ def text_or_latex(text: str) -> str:
     return latex_source(text) if has_math(text) else escape_text(text)
 
 
-def _math_or_text(text: str) -> str:
-    """A corrected statement: text with math as is, a bare formula in display math."""
+_PROSE = re.compile(r"(?<![\\\w])[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")
+_SIMPLE_COMMAND = re.compile(r"\\[A-Za-z]+\{[^{}]*\}")
+
+
+def corrected_kind(text: str) -> str:
+    r"""How to print a corrected statement: ``"latex"`` (text with ``$...$`` math), ``"formula"`` (one bare
+    formula) or ``"prose"`` (plain text without math delimiters, or with characters that cannot stand in math).
+
+    >>> corrected_kind(r"For $T \geq 2$, $a = b$"), corrected_kind(r"a_3 b_1 = \eta^*\ \text{for all } d")
+    ('latex', 'formula')
+    >>> corrected_kind("the step size is 3/(2 T_max) only when d = 1"), corrected_kind("x = 2 (to 1%)")
+    ('prose', 'prose')
+    """
     if has_math(text):
+        return "latex"
+    bare = _SIMPLE_COMMAND.sub(" ", text)
+    if _PROSE.search(bare) or re.search(r"(?<!\\)[%#&]", text):
+        return "prose"
+    return "formula"
+
+
+def _math_or_text(text: str) -> str:
+    """A corrected statement: text with math as is, a bare formula in display math, prose escaped."""
+    kind = corrected_kind(text)
+    if kind == "latex":
         return latex_source(text)
+    if kind == "prose":
+        return escape_text(text)
     return "\\[" + latex_source(text) + "\\]"
 
 

@@ -163,6 +163,8 @@ def fake_results() -> list[ClaimResult]:
                 corrected=r"l(\mathbf{C}, p) = \Big(\sum_{t \neq T-1} p_t^2\Big)\|\mathbf{C}\|_F^2 + d"),
         _result(Claim("text_fix", "lemma", "Corrected as text", "S.", "§4", 3), "erratum", [bad, fixed],
                 corrected=r"For $T \geq 2$ one has $a = b$; \textbf{not} $a = 2b$."),
+        _result(Claim("prose_fix", "lemma", "Corrected in words", "S.", "§4", 4), "erratum", [bad, fixed],
+                corrected="The step size is 3/(2 T_max) only when d = 1, to 1% & #2 ^ ~"),
         _result(plain, "not-run", []),
     ]
 
@@ -177,6 +179,7 @@ def test_document_contains_every_part():
     assert "\\textbf{erratum}" in tex and "\\textbf{not-run}" in tex
     assert "characters in all; see results.json" in tex      # a long metric is shortened
     assert "residual" in tex and "1.2e-16" in tex
+    assert "only when d = 1, to 1\\% \\& \\#2" in tex          # a corrected statement in words is escaped
 
 
 @needs_latex
