@@ -173,7 +173,10 @@ for dd, TT in [(1, 2), (2, 3), (3, 3), (2, 5)]:
 # contribution is already inside $p_{T-1}^2 S(\mathbf{C}^\top\mathbf{C})$. The difference with the derivation
 # above is exactly $p_{T-1}^2\|\mathbf{C}\|_F^2$; for $d = 1$ it is easy to see by hand:
 # $\mathbb{E}|\sum_t p_t C\lambda^{2t-T} - \lambda^T|^2 = \|p\|^2C^2 - 2Cp_T + 1$, without an extra $p_{T-1}^2C^2$.
-# (The suite's own verdict on Proposition 4 is given by `ical-verify check prop4`.)
+# The case analysis of Appendix A.6 agrees with the derivation: its $j = k$ terms give
+# $\|p\|_2^2\|\mathbf{C}\|_F^2$ and its $j \neq k$ terms give $p_{T-1}^2\sum_i\sum_{j\neq k}\mathbf{C}_{ij}\mathbf{C}_{ik}
+# = p_{T-1}^2\big(S(\mathbf{C}^\top\mathbf{C}) - \|\mathbf{C}\|_F^2\big)$; the printed statement drops the
+# $-\|\mathbf{C}\|_F^2$. (The suite's own verdict on Proposition 4 is given by `ical-verify check prop4`.)
 
 # %%
 Cs, ps = symbols(2, 4)
