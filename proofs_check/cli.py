@@ -1,6 +1,6 @@
 """The ``ical-verify`` command line.
 
-Commands: ``list``, ``check ID``, ``run``, ``expectation``. Exit status: 0 when the work completed
+Commands: ``list``, ``check ID``, ``run``, ``expectation``, ``latex``, ``walkthrough``. Exit status: 0 when the work completed
 (whatever the verdicts), 1 when a check crashed, 2 for bad usage (one line naming the bad value and the
 valid range, no traceback), 3 when a verdict matched ``--fail-on``.
 """
@@ -94,6 +94,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=_int("samples"), default=100_000)
     p.add_argument("--seed", type=_int("seed", 0), default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("latex", help=(
+        "run the checks of the given claims and write a standalone LaTeX document (statements, derived "
+        "expressions, corrected statements, verdicts, checks)"))
+    p.add_argument("claims", nargs="*", metavar="ID", help="claim ids (see `ical-verify list`)")
+    p.add_argument("--all", action="store_true", help="every claim of the registry")
+    p.add_argument("--out", default=None, metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--seed", type=_int("seed", 0), default=0)
+    p.add_argument("--profile", type=_profile, default="quick")
+
+    p = sub.add_parser("walkthrough", help=(
+        "show a teaching walkthrough (a notebook) in the terminal, or write it as HTML with --html"))
+    p.add_argument("name", help="walkthrough name (see `ical-verify walkthrough --list`)", nargs="?")
+    p.add_argument("--list", action="store_true", help="list the walkthroughs")
+    p.add_argument("--html", default=None, metavar="FILE", help="execute it and write a self-contained HTML page")
+    p.add_argument("--execute", action="store_true", help="in the terminal: execute and show the outputs")
+    p.add_argument("--no-execute", action="store_true", help="with --html: do not execute (code only)")
     return parser
 
 
@@ -243,7 +260,74 @@ def cmd_expectation(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "run": cmd_run, "expectation": cmd_expectation}
+def cmd_latex(args) -> int:
+    from rich.progress import Progress
+
+    from .latex import latex_document, run_claims
+    from .registry import claim_ids, get_claim
+
+    require(not (args.all and args.claims), "give claim ids or --all, not both")
+    require(args.all or args.claims, f"no claims given: name claim ids or --all (valid ids are {', '.join(claim_ids())})")
+    ids = claim_ids() if args.all else list(dict.fromkeys(args.claims))
+    for claim_id in ids:
+        get_claim(claim_id)  # validate every id before running anything
+    if args.out is not None:
+        out = Path(args.out)
+        require(not out.is_dir(), f"--out {out} is a folder: give a file name such as report.tex")
+        require(out.parent.is_dir(), f"--out {out}: folder {out.parent} does not exist")
+    with Progress(*_progress_columns(), console=_console(stderr=True), transient=True,
+                  disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("latex", total=None)
+
+        def progress(desc, done, total):
+            bar.update(task, description=desc, completed=done, total=total or None)
+
+        results = run_claims(ids, seed=args.seed, profile=args.profile, progress=progress)
+    document = latex_document(results)
+    if args.out is None:
+        sys.stdout.write(document)
+    else:
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(document, encoding="utf-8")
+        tmp.replace(out)
+        _console(stderr=True).print(f"wrote {out}")
+    return EXIT_CRASH if any(r.crashed for r in results) else EXIT_OK
+
+
+def cmd_walkthrough(args) -> int:
+    from . import walkthrough
+
+    names = walkthrough.names()
+    if args.list or args.name is None:
+        require(args.list, f"no walkthrough named: valid names are {', '.join(names)}")
+        for name in names:
+            print(f"{name}: {walkthrough.title(name)}")
+        return EXIT_OK
+    require(args.name in names, f"unknown walkthrough {args.name!r}: valid names are {', '.join(names)}")
+    if args.html is not None:
+        out = Path(args.html)
+        require(not out.is_dir(), f"--html {out} is a folder: give a file name such as walkthrough.html")
+        require(out.parent.is_dir(), f"--html {out}: folder {out.parent} does not exist")
+        try:
+            html = walkthrough.to_html(args.name, execute=not args.no_execute)
+        except walkthrough.WalkthroughError as exc:
+            print(f"ical-verify: walkthrough {args.name}: {exc}", file=sys.stderr)
+            return EXIT_CRASH
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(out)
+        _console(stderr=True).print(f"wrote {out}")
+        return EXIT_OK
+    try:
+        walkthrough.render_terminal(args.name, _console(), execute=args.execute)
+    except walkthrough.WalkthroughError as exc:
+        print(f"ical-verify: walkthrough {args.name}: {exc}", file=sys.stderr)
+        return EXIT_CRASH
+    return EXIT_OK
+
+
+COMMANDS = {"list": cmd_list, "check": cmd_check, "run": cmd_run, "expectation": cmd_expectation,
+            "latex": cmd_latex, "walkthrough": cmd_walkthrough}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Writing run results: DIR/results.json and DIR/report.md (and, through hooks, other formats).
+"""Writing run results: DIR/results.json, DIR/report.md, DIR/report.html (and, through hooks, other formats).
 
 Files are written to temporary names and renamed at the end, so that a failed run leaves nothing
 half-written.
@@ -63,11 +63,13 @@ def report_markdown(results: Sequence[ClaimResult], seed: int, profile: str) -> 
 
 
 def write_report(results: Sequence[ClaimResult], out_dir: Path, seed: int, profile: str) -> list[Path]:
-    """Write results.json, report.md and every extra format into ``out_dir``; return the paths."""
+    """Write results.json, report.md, report.html and every extra format into ``out_dir``; return the paths."""
+    from .html_report import html_files
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[tuple[str, str]] = [("results.json", results_json(results)),
                                     ("report.md", _relative_figures(report_markdown(results, seed, profile), out_dir))]
+    files.extend(html_files(results, out_dir, seed, profile))
     for writer in EXTRA_WRITERS:
         files.extend(writer(results, out_dir))
     written = []

@@ -1,0 +1,211 @@
+"""The HTML verification report, loaded in headless Chromium (Debian's chromium package, installed by
+.ci/run): the rendered DOM shows every claim in the summary table, formulas as MathML, figures embedded, and
+the page references no external resource. Chromium tests are skipped, with the reason, where it is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+import pytest
+import sympy as sp
+
+matplotlib.use("Agg")
+
+from ical_verify.proofs_check import registry
+from ical_verify.proofs_check.claim import Check, CheckOutcome, CheckResult, Claim, ClaimResult, DerivedExpression
+from ical_verify.proofs_check.cli import main
+from ical_verify.proofs_check.html_report import latex_html, math_html, report_html
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+
+
+def chromium(url: str, *args: str, profile: Path) -> subprocess.CompletedProcess:
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage", f"--user-data-dir={profile}", *args, url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def render(page: Path, tmp: Path) -> tuple[str, Path]:
+    """The DOM after Chromium loaded ``page``, and a screenshot of it."""
+    shot = tmp / "screenshot.png"
+    out = chromium(page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000", profile=tmp / "profile-a")
+    assert shot.exists(), out.stderr[-2000:]
+    dom = chromium(page.as_uri(), "--dump-dom", profile=tmp / "profile-b")
+    assert dom.returncode == 0 and "<html" in dom.stdout, dom.stderr[-2000:]
+    return dom.stdout, shot
+
+
+class PageFacts(HTMLParser):
+    """What the tests read from a DOM: summary-table claim ids, resource URLs, MathML, images, scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.summary_ids: list[str] = []
+        self.resources: list[str] = []
+        self.math = 0
+        self.images: list[str] = []
+        self.scripts = 0
+        self._in_summary = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id") == "summary":
+            self._in_summary = True
+        if tag == "tr" and self._in_summary and "data-claim" in a:
+            self.summary_ids.append(a["data-claim"])
+        if tag == "math":
+            self.math += 1
+        if tag == "img":
+            self.images.append(a.get("src", ""))
+        if tag == "script":
+            self.scripts += 1
+        for key in ("src", "href", "srcset", "data", "poster"):
+            if a.get(key):
+                self.resources.append(a[key])
+        if tag == "link":
+            self.resources.append(a.get("href", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in_summary = False
+
+
+def facts(dom: str) -> PageFacts:
+    f = PageFacts()
+    f.feed(dom)
+    return f
+
+
+def external(urls: list[str]) -> list[str]:
+    return [u for u in urls if u.strip().lower().startswith(("http:", "https:", "//", "ftp:"))]
+
+
+# results to render --------------------------------------------------------------------------------------
+def _figure(path: Path) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 2.5))
+    ax.plot([1, 2, 3], [1, 4, 9], "o-")
+    ax.set_title("a test figure")
+    fig.savefig(path, dpi=60)
+    plt.close(fig)
+    return str(path)
+
+
+def fake_results(tmp: Path) -> list[ClaimResult]:
+    fig = _figure(tmp / "fig-a.png")
+    Tm = sp.Symbol("T_max", positive=True)
+    derived = [DerivedExpression.from_sympy("eta_star", sp.Rational(3, 2) / Tm, "asymptotic step size"),
+               DerivedExpression.from_sympy("hessian", sp.Matrix([[1, sp.sin(sp.pi / 4)], [0, 1]]))]
+    good = CheckResult("identity", "symbolic", "printed", True, "passed", "holds <exactly> & always",
+                       {"residual": 0.0, "list": [1, 2]}, 0.1, derived=derived)
+    bad = CheckResult("printed_form", "cubature", "printed", False, "failed",
+                      "fails: <script>alert(1)</script> 5% off, σ ≤ 1", {"gap": 0.25}, 0.2)
+    fixed = CheckResult("corrected_form", "cubature", "corrected", True, "passed", "holds", {}, 0.2)
+    crashed = CheckResult("crash", "property", "printed", False, "error", "check crashed: ZeroDivisionError",
+                          {"traceback": "Traceback ..."}, 0.0)
+    erratum = Claim("typo_claim", "proposition", "A misprint", r"\textbf{Proposition 9} Suppose $C = C_U$ and "
+                    r"$a_3^*b_1^* = \frac{\sum_{T=2}^{T_{max}} T}{\sum_{T=2}^{T_{max}} (T^2 + (d-1)T)}$.", "§4", 1,
+                    definitions={r"\eta^*": r"\frac{3}{2T_{\max}}", "(3)": r"\ell(\theta) \coloneqq \mathbb{E} x"},
+                    assumptions=(r"$\mathcal{C} = \mathcal{C}_U$ (§5.1).", "plain P^h"))
+    return [
+        ClaimResult(erratum, "erratum", [good, bad, fixed], r"a_3^* b_1^* = \eta^*", [fig], 0.5, 0, "quick"),
+        ClaimResult(Claim("broken", "lemma", "Crashes", r"$\frac{1}{$ unbalanced", "§5", 2), "inconclusive",
+                    [good, crashed], None, [str(tmp / "missing.png")], 0.1, 0, "quick"),
+        ClaimResult(Claim("open_claim", "remark", "Unchecked", "A remark.", "§3", 3), "not-run", [], None, [], 0.0,
+                    0, "quick"),
+    ]
+
+
+# unit tests (no browser) --------------------------------------------------------------------------------
+def test_math_becomes_mathml_and_bad_formulas_fall_back_to_code():
+    assert math_html(r"\frac{3}{2T_{\max}}").startswith("<math")
+    assert math_html(r"\frac{1}{").startswith('<code class="tex">')
+    mixed = latex_html(r"\textbf{Lemma} Suppose $x_1 < 2$ and 5\% \& more")
+    assert "<strong>Lemma</strong>" in mixed and "<math" in mixed and "5% &amp; more" in mixed
+
+
+def test_report_escapes_text_and_embeds_figures(tmp_path):
+    page = report_html(fake_results(tmp_path))
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("data:image/png;base64,") == 1
+    assert "missing.png could not be read" in page
+    f = facts(page)
+    assert f.summary_ids == ["typo_claim", "broken", "open_claim"]
+    assert f.math > 5 and f.scripts == 0 and not external(f.resources)
+
+
+def test_summary_reader_notices_a_missing_claim(tmp_path):
+    """The DOM reader used below can fail: remove one row and it sees the claim missing."""
+    page = report_html(fake_results(tmp_path))
+    start = page.index('<tr data-claim="broken">')
+    page = page[:start] + page[page.index("</tr>", start) + 5:]
+    assert facts(page).summary_ids == ["typo_claim", "open_claim"]
+    assert external(["https://cdn.example/mathjax.js", "data:image/png;base64,AA"]) == ["https://cdn.example/mathjax.js"]
+
+
+# Chromium -----------------------------------------------------------------------------------------------
+@needs_chromium
+def test_fake_report_renders_in_chromium(tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text(report_html(fake_results(tmp_path)), encoding="utf-8")
+    dom, shot = render(page, tmp_path)
+    f = facts(dom)
+    assert f.summary_ids == ["typo_claim", "broken", "open_claim"]
+    assert f.math > 5
+    assert not external(f.resources)
+    assert all(src.startswith("data:image/png;base64,") for src in f.images) and len(f.images) == 1
+    assert f.scripts == 0                                          # the hostile detail stayed text
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def _fake_claims():
+    def with_figure(ctx):
+        return CheckOutcome(True, "holds", {"x": 1}, figures=[_figure(ctx.figure_path("good", "curve.png"))],
+                            derived=[DerivedExpression.from_sympy("c", sp.Rational(9, 38))])
+
+    ok = Check("ok", "symbolic", "printed", with_figure)
+    bad = Check("bad", "symbolic", "printed", lambda ctx: CheckOutcome(False, "fails"))
+    fixed = Check("fixed", "cubature", "corrected", lambda ctx: CheckOutcome(True, "ok", corrected="x = 2"))
+    return (
+        Claim("good", "lemma", "A true lemma", r"$\mathbb{E}\lambda^k = \delta_{k=0}$", "src", 1, checks=(ok,)),
+        Claim("typo", "proposition", "A misprint", "s", "src", 2, checks=(bad, fixed)),
+        Claim("open", "remark", "Unchecked", "s", "src", 3),
+    )
+
+
+@needs_chromium
+def test_ical_verify_run_writes_report_html_with_every_claim(monkeypatch, tmp_path):
+    monkeypatch.setattr(registry, "_load", _fake_claims)
+    out = tmp_path / "rep"
+    assert main(["run", "--out", str(out)]) == 0
+    page = out / "report.html"
+    assert page.exists()
+    dom, _ = render(page, tmp_path)
+    f = facts(dom)
+    assert f.summary_ids == ["good", "typo", "open"]
+    assert len(f.images) == 1 and f.images[0].startswith("data:image/png;base64,")
+    assert f.math >= 2 and not external(f.resources)
+
+
+@needs_chromium
+def test_real_registry_report_renders_every_claim(tmp_path):
+    """Every claim of the real registry (statements, definitions, assumptions) in the table and as a section."""
+    claims = registry.all_claims()
+    results = [ClaimResult(c, "not-run", [], None, [], 0.0, 0, "quick") for c in claims]
+    page = tmp_path / "report.html"
+    page.write_text(report_html(results), encoding="utf-8")
+    dom, shot = render(page, tmp_path)
+    f = facts(dom)
+    assert f.summary_ids == [c.id for c in claims]
+    for c in claims:
+        assert f'id="claim-{c.id}"' in dom
+    assert f.math > len(claims) and not external(f.resources)
+    assert shot.stat().st_size > 10_000
