@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ..numerics.errors import require
+from ical_verify.numerics.errors import require
 
 
 @dataclass

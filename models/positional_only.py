@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ..numerics.errors import require
+from ical_verify.numerics.errors import require
 
 
 @dataclass
@@ -114,7 +114,7 @@ class SufficientStatistics:
 
 def sample_contexts(cfg: PositionalOnlyConfig, rng: np.random.Generator) -> np.ndarray:
     r""":math:`\lambda_k = e^{i\theta_k/\mu}`, k = 1..n (numerics.samplers.w_mu_contexts), shape (n,)."""
-    from ..numerics.samplers import w_mu_contexts
+    from ical_verify.numerics.samplers import w_mu_contexts
 
     return w_mu_contexts(cfg.mu, cfg.n_examples, rng)[:, 0]
 

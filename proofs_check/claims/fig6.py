@@ -27,7 +27,7 @@ _CACHE: dict = {}
 
 def _train(ctx: RunContext) -> dict:
     """Train the PE-only model for every μ (cached per seed/profile): GD from 0, stop at loss < 1e-3."""
-    from ...models.positional_only import (PositionalOnlyConfig, min_norm_at_loss, sample_contexts,
+    from ical_verify.models.positional_only import (PositionalOnlyConfig, min_norm_at_loss, sample_contexts,
                                            sufficient_statistics, train_gd)
 
     key = (ctx.seed, ctx.profile)
@@ -53,7 +53,7 @@ def _train(ctx: RunContext) -> dict:
 def toeplitz_r2(P: np.ndarray) -> float:
     """Fraction of the variance of the extra coefficients (support minus superdiagonal) explained by the
     diagonal-averaged projection."""
-    from ...models.positional_only import support_mask, toeplitz_projection
+    from ical_verify.models.positional_only import support_mask, toeplitz_projection
 
     mask = support_mask(P.shape[1]).copy()
     i, j = np.nonzero(mask)
@@ -71,7 +71,7 @@ def _shuffled(P: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def toeplitz_outcome(P_by_mu: dict, rng: np.random.Generator) -> CheckOutcome:
-    from ...models.positional_only import cosine_positional_encoding, toeplitz_deviation
+    from ical_verify.models.positional_only import cosine_positional_encoding, toeplitz_deviation
 
     rows = []
     ok = True
@@ -124,7 +124,7 @@ def check_toeplitz(ctx: RunContext) -> CheckOutcome:
 
 
 def distance_outcome(runs: dict) -> CheckOutcome:
-    from ...models.positional_only import optimum
+    from ical_verify.models.positional_only import optimum
 
     P_star = optimum(T_MAX)
     ns = float(np.linalg.norm(P_star))
@@ -138,7 +138,7 @@ def distance_outcome(runs: dict) -> CheckOutcome:
             ok &= d_star >= FAR * ns and d_mn <= CLOSE * d_star
             rows.append({"mu": mu, "seed": s, "norm_P": float(np.linalg.norm(P)), "norm_P_minnorm":
                          float(np.linalg.norm(P_mn)), "norm_P_star": ns, "dist_P_Pstar_rel": d_star / ns,
-                         "dist_P_Pminnorm_rel": d_mn / ns, "ratio_dmn_over_dstar": d_mn / d_star,
+                         "dist_P_Pminnorm_rel": d_mn / ns, "ratio_dmn_over_dstar": d_mn / d_star if d_star > 0 else float("inf"),
                          "ridge_gamma": r["gamma"], "loss_P_star": float(r["stats"].loss(P_star))})
     return CheckOutcome(
         passed=bool(ok),
@@ -185,7 +185,7 @@ def check_superdiagonal(ctx: RunContext) -> CheckOutcome:
 
 def check_superdiagonal_corrected(ctx: RunContext) -> CheckOutcome:
     """What holds: P_{T-1,T} is the largest coefficient of its row and lies well below 1; sensitivity."""
-    from ...models.positional_only import train_gd
+    from ical_verify.models.positional_only import train_gd
 
     runs = _train(ctx)
     rows = []
@@ -250,7 +250,7 @@ def check_figure(ctx: RunContext) -> CheckOutcome:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ...models.positional_only import cosine_positional_encoding, optimum, support_mask
+    from ical_verify.models.positional_only import cosine_positional_encoding, optimum, support_mask
 
     runs = _train(ctx)
     fig, axes = plt.subplots(2, 5, figsize=(20, 7.5))

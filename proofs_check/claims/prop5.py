@@ -43,7 +43,7 @@ def inside_points(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def convergence_outcome(points: np.ndarray, t_max: float | None = None, report=None) -> CheckOutcome:
     """Integrate from every point; passed iff each reaches |pab - 1| < PRODUCT_TOL before the horizon."""
-    from ...numerics.gradient_flow import LOSS_TOL, RTOL, ATOL, T_MAX, integrate
+    from ical_verify.numerics.gradient_flow import LOSS_TOL, RTOL, ATOL, T_MAX, integrate
 
     t_max = T_MAX if t_max is None else t_max
     res = []
@@ -72,7 +72,7 @@ def convergence_outcome(points: np.ndarray, t_max: float | None = None, report=N
 # ---------------------------------------------------------------------------------------------- checks
 def check_conserved_symbolic(ctx: RunContext) -> CheckOutcome:
     """d/dt of a²-b², a²-p², b²-p² along the flow; the residual equation r' = -2 r S."""
-    from ...theory.scalar_flow import a, b, conserved_quantities, p, residual_equation, vector_field
+    from ical_verify.theory.scalar_flow import a, b, conserved_quantities, p, residual_equation, vector_field
 
     cq = conserved_quantities()
     rdot, S = residual_equation()
@@ -142,7 +142,7 @@ def _outside_cases(rng: np.random.Generator, n: int) -> list[tuple[str, tuple, b
 
 def outside_outcome(cases, t_max: float = 1e5, report=None) -> CheckOutcome:
     """Measure convergence from each case; passed iff the measured outcome matches the prediction."""
-    from ...numerics.gradient_flow import integrate
+    from ical_verify.numerics.gradient_flow import integrate
 
     rows = []
     mismatches = []
@@ -184,7 +184,7 @@ def check_outside(ctx: RunContext) -> CheckOutcome:
 
 def check_invariants_numeric(ctx: RunContext) -> CheckOutcome:
     """Drift of a²-b², a²-p², b²-p² along integrated trajectories, relative to 1 + |y0|²."""
-    from ...numerics.gradient_flow import integrate
+    from ical_verify.numerics.gradient_flow import integrate
 
     n = 10 if ctx.profile == "quick" else 100
     pts = list(inside_points(ctx.rng(4), n)) + [c[1] for c in _outside_cases(ctx.rng(5), 2)]
@@ -206,7 +206,7 @@ def check_invariants_numeric(ctx: RunContext) -> CheckOutcome:
 
 def check_proof_a7(ctx: RunContext) -> CheckOutcome:
     """A.7's energy argument: non-global stationary points, their loss, and what the hypothesis buys."""
-    from ...theory.scalar_flow import a, b, hessian_at, loss, p, stationary_points
+    from ical_verify.theory.scalar_flow import a, b, hessian_at, loss, p, stationary_points
 
     sols = stationary_points()
     nonglobal = [s for s in sols if sympy.simplify((p * a * b - 1).subs(s)) != 0]

@@ -25,7 +25,7 @@ CORRECTED = (
 # ----------------------------------------------------------------------------------------------- checks
 def check_moment(ctx: RunContext) -> CheckOutcome:
     """A.10's expectation by SymPy integration; its real part against the printed entry."""
-    from ...theory.conditioning import K, MU, even_moment, printed_entry, real_even_moment
+    from ical_verify.theory.conditioning import K, MU, even_moment, printed_entry, real_even_moment
 
     m = even_moment()
     re = real_even_moment()
@@ -53,7 +53,7 @@ def check_moment(ctx: RunContext) -> CheckOutcome:
 
 def check_printed_is_hessian(ctx: RunContext) -> CheckOutcome:
     """The actual Hessian of l in (7), derived by SymPy, against the printed H."""
-    from ...theory.conditioning import hessian_7, printed_hessian
+    from ical_verify.theory.conditioning import hessian_7, printed_hessian
 
     rows = []
     ratio_two = True
@@ -86,7 +86,7 @@ def check_printed_is_hessian(ctx: RunContext) -> CheckOutcome:
 
 def check_hessian_quadrature(ctx: RunContext) -> CheckOutcome:
     """Independent method: second differences of l computed by scipy quad (no SymPy, no printed formula)."""
-    from ...numerics.spectra import hessian_by_differences, printed_matrix
+    from ical_verify.numerics.spectra import hessian_by_differences, printed_matrix
 
     T = 5
     rows = []
@@ -113,7 +113,7 @@ LIMIT_TOL = 1e-5
 
 
 def _limit_check(factor: float, expect_top: float) -> tuple[bool, list[dict]]:
-    from ...numerics.spectra import spectrum_sweep
+    from ical_verify.numerics.spectra import spectrum_sweep
 
     rows = []
     ok = True
@@ -136,7 +136,7 @@ def _limit_check(factor: float, expect_top: float) -> tuple[bool, list[dict]]:
 
 def check_limits_printed(ctx: RunContext) -> CheckOutcome:
     """σ_1 → T and σ_{t>1} → 0 for the printed H (eigvalsh over a μ grid) plus the exact limit matrix."""
-    from ...theory.conditioning import limit_entry
+    from ical_verify.theory.conditioning import limit_entry
 
     lim = limit_entry()
     J = sympy.ones(4, 4)
@@ -175,7 +175,7 @@ def check_condition(ctx: RunContext) -> CheckOutcome:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ...numerics.spectra import mp_eigenvalues
+    from ical_verify.numerics.spectra import mp_eigenvalues
 
     quick = ctx.profile == "quick"
     Ts = (3, 5, 10) if quick else (3, 5, 10, 20, 30)
@@ -220,7 +220,7 @@ def check_condition(ctx: RunContext) -> CheckOutcome:
 
 def check_p_star(ctx: RunContext) -> CheckOutcome:
     """l(δ_{t=T}) = 0 exactly, for symbolic μ, and for symbolic T from the exponents."""
-    from ...theory.conditioning import MU, loss_7, p_symbols
+    from ical_verify.theory.conditioning import MU, loss_7, p_symbols
 
     rows = []
     ok = True
@@ -249,7 +249,7 @@ PD_MAX_BITS = 4800
 
 def check_positive_definite(ctx: RunContext) -> CheckOutcome:
     """Positive definiteness for finite μ: rigorous interval Cholesky certificates (float64 cannot decide)."""
-    from ...numerics.spectra import certify_positive_definite, spectrum_sweep
+    from ical_verify.numerics.spectra import certify_positive_definite, spectrum_sweep
 
     rows = []
     undecided = []

@@ -20,7 +20,7 @@ CORRECTED = (
 
 
 def _haar_unitaries(ctx: RunContext, n: int):
-    from ...numerics.samplers import haar_unitary
+    from ical_verify.numerics.samplers import haar_unitary
 
     rng = ctx.rng(11)
     return {d: haar_unitary(d, n, rng) for d in DIMS}
@@ -31,7 +31,7 @@ def _n(ctx: RunContext) -> int:
 
 
 def check_orthogonal(ctx: RunContext) -> CheckOutcome:
-    from ...numerics.realification import realify
+    from ical_verify.numerics.realification import realify
 
     worst_orth = worst_det = 0.0
     rows = []
@@ -51,7 +51,7 @@ def check_orthogonal(ctx: RunContext) -> CheckOutcome:
 
 
 def check_conjugate_pairs(ctx: RunContext) -> CheckOutcome:
-    from ...numerics.realification import realify, spectra_match
+    from ical_verify.numerics.realification import realify, spectra_match
 
     worst_union = worst_conj = 0.0
     for d, U in _haar_unitaries(ctx, _n(ctx)).items():
@@ -72,7 +72,7 @@ def check_block_form(ctx: RunContext) -> CheckOutcome:
     """Real Schur form of W_O: block diagonal with 2x2 rotations (an orthogonal similarity)."""
     import scipy.linalg
 
-    from ...numerics.realification import realify
+    from ical_verify.numerics.realification import realify
 
     worst_off = worst_block = 0.0
     for d, U in _haar_unitaries(ctx, _n(ctx)).items():
@@ -103,7 +103,7 @@ def check_block_form(ctx: RunContext) -> CheckOutcome:
 def _real_eigen_rotations(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
     """Rotations with eigenvalues +-1: identities, realifications of unitaries with real eigenvalues, and
     random orthogonal conjugates of diag(R(θ), ±I)."""
-    from ...numerics.realification import haar_rotation, realify
+    from ical_verify.numerics.realification import haar_rotation, realify
 
     out = []
     for d in (1, 2, 3):
@@ -125,7 +125,7 @@ def _real_eigen_rotations(rng: np.random.Generator) -> list[tuple[str, np.ndarra
 
 
 def converse_outcome(rotations: list[tuple[str, np.ndarray]], rule: str) -> tuple[bool, list[dict]]:
-    from ...numerics.realification import rotation_to_unitary
+    from ical_verify.numerics.realification import rotation_to_unitary
 
     rows = []
     for name, W in rotations:
@@ -136,7 +136,7 @@ def converse_outcome(rotations: list[tuple[str, np.ndarray]], rule: str) -> tupl
 
 
 def check_converse_generic(ctx: RunContext) -> CheckOutcome:
-    from ...numerics.realification import haar_rotation
+    from ical_verify.numerics.realification import haar_rotation
 
     rng = ctx.rng(12)
     rots = [(f"Haar SO({2 * d})", W) for d in DIMS for W in haar_rotation(2 * d, _n(ctx) // 5, rng)]
@@ -168,7 +168,7 @@ def check_converse_real_eigenvalues(ctx: RunContext) -> CheckOutcome:
 
 
 def check_converse_corrected(ctx: RunContext) -> CheckOutcome:
-    from ...numerics.realification import haar_rotation
+    from ical_verify.numerics.realification import haar_rotation
 
     rng = ctx.rng(14)
     rots = _real_eigen_rotations(ctx.rng(13)) + [(f"Haar SO({2 * d})", W) for d in DIMS

@@ -17,7 +17,7 @@ AWAY = 0.9
 
 def orthogonality_outcome(d: int, t: int) -> CheckOutcome:
     """SymPy: E||y_t - s_{t+1}||^2 = E||y_t||^2 + d for y_t = sum_k M_k s_k with symbolic complex M_k."""
-    from ...theory.laurent import LaurentPolynomial
+    from ical_verify.theory.laurent import LaurentPolynomial
 
     lam = LaurentPolynomial.variables(d)
     comps_y, comps_res = [], []
@@ -50,7 +50,7 @@ def check_orthogonality(ctx: RunContext) -> CheckOutcome:
 
 def check_exact_attention(ctx: RunContext) -> CheckOutcome:
     """Model (6) at C = B^T A = I, p = e_T has zero population loss (numerics.diagonal_model.exact_loss)."""
-    from ...numerics.diagonal_model import exact_loss
+    from ical_verify.numerics.diagonal_model import exact_loss
 
     vals = {}
     for d in (1, 2, 3):
@@ -71,7 +71,7 @@ def comparison_outcome(s_train, s_test, cfg, rnn_starts: int, att_steps: int, se
     """Train the linear RNN (several starts) and the diagonal model (6) on the same data; compare."""
     import torch
 
-    from ...models.linear_rnn import DiagonalAttention, LinearRNN, fit, least_squares_bound
+    from ical_verify.models.linear_rnn import DiagonalAttention, LinearRNN, fit, least_squares_bound
 
     lb_train = least_squares_bound(s_train, cfg.t_max)
     lb_test = least_squares_bound(s_test, cfg.t_max)
@@ -111,8 +111,8 @@ def comparison_outcome(s_train, s_test, cfg, rnn_starts: int, att_steps: int, se
 def check_training(ctx: RunContext) -> CheckOutcome:
     import torch
 
-    from ...models.linear_rnn import RemarkTwoConfig, ar_data
-    from ...numerics.samplers import unitary_contexts
+    from ical_verify.models.linear_rnn import RemarkTwoConfig, ar_data
+    from ical_verify.numerics.samplers import unitary_contexts
 
     quick = ctx.profile == "quick"
     cfg = RemarkTwoConfig(n_train=512 if quick else 8192, n_test=4096 if quick else 32768,
