@@ -74,13 +74,16 @@ class FlowResult:
     loss_tol: float
     rtol: float = RTOL
     atol: float = ATOL
+    path_t: np.ndarray | None = None         # solver times (only with keep_path=True)
+    path_loss: np.ndarray | None = None      # loss at those times
 
     def to_json(self) -> dict:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()
+                if not k.startswith("path_")}
 
 
 def integrate(initial, t_max: float = T_MAX, loss_tol: float = LOSS_TOL, method: str = "Radau",
-              rtol: float = RTOL, atol: float = ATOL) -> FlowResult:
+              rtol: float = RTOL, atol: float = ATOL, keep_path: bool = False) -> FlowResult:
     """Integrate the gradient flow from ``initial = (a, b, p)`` until the loss is below ``loss_tol`` or ``t_max``.
 
     >>> r = integrate((0.5, 1.0, 1.0))
@@ -100,6 +103,7 @@ def integrate(initial, t_max: float = T_MAX, loss_tol: float = LOSS_TOL, method:
     if loss(y0) < loss_tol:
         final = y0
         sol_y = y0[:, None]
+        sol_t = np.zeros(1)
         t_final, status, n = 0.0, "already at a minimum", 0
         hit = True
     else:
@@ -107,6 +111,7 @@ def integrate(initial, t_max: float = T_MAX, loss_tol: float = LOSS_TOL, method:
                         ("Radau", "BDF", "LSODA") else None, rtol=rtol, atol=atol, events=reached,
                         dense_output=False)
         sol_y = sol.y
+        sol_t = sol.t
         final = sol.y[:, -1]
         t_final = float(sol.t[-1])
         status = sol.message
@@ -122,4 +127,5 @@ def integrate(initial, t_max: float = T_MAX, loss_tol: float = LOSS_TOL, method:
                       t_final=t_final, t_max=float(t_max), converged=bool(hit or fl <= loss_tol),
                       final_loss=fl, final_product=float(final[0] * final[1] * final[2]),
                       max_invariant_drift=drift, invariant_scale=float(1.0 + np.sum(y0 ** 2)),
-                      monotone_loss=monotone, n_steps=int(n), status=str(status), loss_tol=loss_tol)
+                      monotone_loss=monotone, n_steps=int(n), status=str(status), loss_tol=loss_tol,
+                      path_t=sol_t if keep_path else None, path_loss=losses if keep_path else None)

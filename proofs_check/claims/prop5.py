@@ -140,14 +140,17 @@ def _outside_cases(rng: np.random.Generator, n: int) -> list[tuple[str, tuple, b
     return cases
 
 
-def outside_outcome(cases, t_max: float = 1e5, report=None) -> CheckOutcome:
-    """Measure convergence from each case; passed iff the measured outcome matches the prediction."""
+def outside_outcome(cases, t_max: float = 1e5, report=None, figure_path=None) -> CheckOutcome:
+    """Measure convergence from each case; passed iff the measured outcome matches the prediction.
+    With ``figure_path``, plot the loss along every trajectory."""
     from ical_verify.numerics.gradient_flow import integrate
 
     rows = []
     mismatches = []
+    paths = []
     for i, (label, y, predicted) in enumerate(cases):
-        r = integrate(y, t_max=t_max)
+        r = integrate(y, t_max=t_max, keep_path=figure_path is not None)
+        paths.append((label, r.path_t, r.path_loss))
         got = bool(r.converged and abs(r.final_product - 1) < PRODUCT_TOL)
         rows.append({"case": label, "initial": list(y), "predicted_converges": predicted, "converged": got,
                      "final_loss": r.final_loss, "final_state": list(r.final), "t_final": r.t_final})
@@ -155,6 +158,31 @@ def outside_outcome(cases, t_max: float = 1e5, report=None) -> CheckOutcome:
             mismatches.append(rows[-1])
         if report:
             report(i + 1, len(cases))
+    figures = []
+    if figure_path is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        labels = sorted({p[0] for p in paths})
+        colors = {lab: plt.cm.tab10(k % 10) for k, lab in enumerate(labels)}
+        seen = set()
+        for lab, t, l in paths:
+            if t is None or t.size < 2:
+                continue
+            ax.loglog(t[1:], np.maximum(l[1:], 1e-16), color=colors[lab], lw=1,
+                      label=None if lab in seen else lab)
+            seen.add(lab)
+        ax.set_xlabel("time t")
+        ax.set_ylabel(r"$\ell = (pab - 1)^2$")
+        ax.set_title("Prop. 5 outside |pab - 1| < 1: gradient-flow loss (Radau)")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(figure_path, dpi=120)
+        plt.close(fig)
+        figures.append(str(figure_path))
     summary = {}
     for row in rows:
         s = summary.setdefault(row["case"], {"n": 0, "converged": 0})
@@ -173,13 +201,15 @@ def outside_outcome(cases, t_max: float = 1e5, report=None) -> CheckOutcome:
                   "converges)."
                 + (f" MISMATCHES: {mismatches[:3]}" if mismatches else "")),
         metrics={"summary": summary, "cases": rows, "mismatches": mismatches},
+        figures=figures,
     )
 
 
 def check_outside(ctx: RunContext) -> CheckOutcome:
     n = 4 if ctx.profile == "quick" else 40
     return outside_outcome(_outside_cases(ctx.rng(3), n),
-                           report=lambda i, m: ctx.report("prop5: flows outside", i, m))
+                           report=lambda i, m: ctx.report("prop5: flows outside", i, m),
+                           figure_path=ctx.figure_path(CLAIM_ID, "outside-condition-loss.png"))
 
 
 def check_invariants_numeric(ctx: RunContext) -> CheckOutcome:
