@@ -57,6 +57,15 @@ def test_toeplitz_statistic_separates_toeplitz_from_shuffled(seed):
     assert fig6.toeplitz_outcome({1.0: noise}, rng).passed is False         # the check can fail
 
 
+def test_smoothness_check_passes_on_smooth_rows_and_fails_on_noise():
+    rng = np.random.default_rng(3)
+    i, j = np.indices((29, 30))
+    smooth = np.cos(0.1 * (j - i)) * support_mask(30)
+    assert fig6.smoothness_outcome({1.0: smooth}, rng).passed
+    noise = rng.standard_normal((29, 30)) * support_mask(30)
+    assert fig6.smoothness_outcome({1.0: noise}, rng).passed is False
+
+
 def test_distance_check_fails_when_gd_lands_on_p_star():
     cfg = PositionalOnlyConfig(t_max=30, mu=50.0, n_examples=500)
     stats = sufficient_statistics(sample_contexts(cfg, np.random.default_rng(1)), 30)
@@ -94,3 +103,12 @@ def test_fig6_quick_checks():
     assert status["far-from-p-star-near-min-norm"] == "passed"
     assert status["superdiagonal-close-to-1"] == "failed"
     assert r.figures and r.figures[0].endswith(".png")
+
+
+@pytest.mark.slow
+def test_fig6_full_profile():
+    from ical_verify.proofs_check.runner import make_context, run_claim
+
+    r = run_claim("fig6", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full"))
+    status = {c.name: c.status for c in r.checks}
+    assert r.verdict == "erratum" and status["superdiagonal-close-to-1"] == "failed"

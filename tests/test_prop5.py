@@ -79,3 +79,10 @@ def test_prop5_claim_verdict():
     assert r.verdict == "verified"
     names = {c.name for c in r.checks}
     assert {"convergence-inside-condition", "outside-condition", "proof-A7-energy-argument"} <= names
+
+
+@pytest.mark.slow
+def test_prop5_full_profile():
+    from ical_verify.proofs_check.runner import make_context, run_claim
+
+    assert run_claim("prop5", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "verified"

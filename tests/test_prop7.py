@@ -75,3 +75,10 @@ def test_prop7_claim_verdict_is_erratum():
     assert failed == ["printed-H-is-hessian"]
     assert r.corrected and "2H" in r.corrected
     assert r.figures and r.figures[0].endswith(".png")
+
+
+@pytest.mark.slow
+def test_prop7_full_profile():
+    from ical_verify.proofs_check.runner import make_context, run_claim
+
+    assert run_claim("prop7", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "erratum"

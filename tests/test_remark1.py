@@ -68,3 +68,10 @@ def test_bad_inputs():
         rotation_to_unitary(np.eye(3))
     with pytest.raises(DomainError):
         rotation_to_unitary(np.eye(4), "nonsense")
+
+
+@pytest.mark.slow
+def test_remark1_full_profile():
+    from ical_verify.proofs_check.runner import make_context, run_claim
+
+    assert run_claim("remark1", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "erratum"

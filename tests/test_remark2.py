@@ -70,3 +70,10 @@ def test_comparison_fails_when_w_is_shared():
 def test_bad_config():
     with pytest.raises(DomainError):
         RemarkTwoConfig(t_max=1)
+
+
+@pytest.mark.slow
+def test_remark2_full_profile():
+    from ical_verify.proofs_check.runner import make_context, run_claim
+
+    assert run_claim("remark2", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "verified"

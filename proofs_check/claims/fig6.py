@@ -220,6 +220,44 @@ def check_superdiagonal_corrected(ctx: RunContext) -> CheckOutcome:
     )
 
 
+#: Smoothness criterion: median over rows of ||second difference|| / ||row - mean|| below this fraction of
+#: the same statistic for the row-shuffled null (white noise gives about sqrt(6)).
+SMOOTH_FRACTION = 0.25
+
+
+def roughness(row: np.ndarray) -> float:
+    """||second difference of row|| / ||row - mean(row)||."""
+    return float(np.linalg.norm(np.diff(row, 2)) / np.linalg.norm(row - row.mean()))
+
+
+def smoothness_outcome(P_by_mu: dict, rng: np.random.Generator) -> CheckOutcome:
+    rows = []
+    ok = True
+    for mu, P in P_by_mu.items():
+        rough, null = [], []
+        for i in range(8, P.shape[0]):               # rows with >= 9 extra coefficients (T >= 10)
+            extra = P[i, : i + 1]                     # P_{T-1,t}, t < T (P_{T-1,T} masked)
+            rough.append(roughness(extra))
+            null.append(roughness(rng.permutation(extra)))
+        med, med_null = float(np.median(rough)), float(np.median(null))
+        ok &= med < SMOOTH_FRACTION * med_null
+        rows.append({"mu": mu, "median_roughness": med, "median_roughness_shuffled": med_null})
+    return CheckOutcome(
+        passed=bool(ok),
+        detail=("'Each row P_t has a smooth behavior with t'': median over rows (T >= 10, P_{T-1,T} masked) of "
+                "||second difference|| / ||row - mean|| = "
+                + ", ".join(f"{r['median_roughness']:.3f} (mu = {r['mu']:g})" for r in rows)
+                + "; row-shuffled null: " + ", ".join(f"{r['median_roughness_shuffled']:.2f}" for r in rows)
+                + f"; criterion: below {SMOOTH_FRACTION} x null."),
+        metrics={"per_mu": rows, "fraction": SMOOTH_FRACTION},
+    )
+
+
+def check_smoothness(ctx: RunContext) -> CheckOutcome:
+    runs = _train(ctx)
+    return smoothness_outcome({mu: per[0]["result"].P for mu, per in runs.items()}, ctx.rng(8))
+
+
 def _spearman(x: np.ndarray) -> float:
     from scipy.stats import spearmanr
 
@@ -330,6 +368,8 @@ CLAIM = Claim(
               "GD from P = 0 reaches loss < 1e-3"),
         Check("toeplitz-invariance", "trained-model", "printed", check_toeplitz,
               "invariance across diagonals, quantified against a row-shuffled null"),
+        Check("smooth-rows", "trained-model", "printed", check_smoothness,
+              "rows of P are smooth in t' (second differences vs a shuffled null)"),
         Check("far-from-p-star-near-min-norm", "trained-model", "printed", check_distance,
               "distance to p* and to the minimum-norm solution at the same loss"),
         Check("superdiagonal-close-to-1", "trained-model", "printed", check_superdiagonal,

@@ -148,7 +148,8 @@ CLAIM = Claim(
         r"$W$ for $y_t$ to be close to $W^ts_1$, which is impossible because $W$ is different for each sequence."
     ),
     definitions={"AR process": AR_PROCESS},
-    assumptions=("Contexts W ~ U(C_U) (Assumption 1, unitary diagonal); e_1 = s_1 = 1_d.",),
+    assumptions=(),
+    notes="The checks use contexts W ~ U(C_U) (Assumption 1, unitary diagonal) and e_1 = s_1 = 1_d.",
     checks=(
         Check("linear-predictor-lower-bound", "symbolic", "printed", check_orthogonality,
               "E||y_t - s_{t+1}||^2 = E||y_t||^2 + d for any W-independent linear predictor"),
