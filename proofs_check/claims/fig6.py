@@ -80,8 +80,21 @@ def toeplitz_outcome(P_by_mu: dict, rng: np.random.Generator) -> CheckOutcome:
         null = toeplitz_r2(_shuffled(P, rng))
         dev = toeplitz_deviation(P)
         ok &= r2 >= TOEPLITZ_R2 and null < TOEPLITZ_R2
+        # where the residual sits: rows T <= 7 or the first column (t' = 1)
+        from ical_verify.models.positional_only import support_mask, toeplitz_projection
+        m = support_mask(P.shape[1]).copy()
+        ii, jj = np.nonzero(m)
+        m[ii[jj == ii + 1], jj[jj == ii + 1]] = False
+        R2 = np.where(m, P - toeplitz_projection(P, True), 0.0) ** 2
+        edge = np.zeros_like(m)
+        edge[:6] = True
+        edge[:, 0] = True
+        edge_share = float(R2[edge & m].sum() / R2.sum())
+        edge_size = float((edge & m).sum() / m.sum())
         rows.append({"mu": mu, "R2_diagonal": r2, "R2_row_shuffled_null": null,
-                     "relative_deviation_from_projection": dev})
+                     "relative_deviation_from_projection": dev,
+                     "residual_share_rows_T_le_7_or_first_column": edge_share,
+                     "entry_share_rows_T_le_7_or_first_column": edge_size})
     pe = cosine_positional_encoding(T_MAX + 1)
     G = pe @ pe.T
     idx = np.arange(T_MAX + 1)
@@ -95,7 +108,10 @@ def toeplitz_outcome(P_by_mu: dict, rng: np.random.Generator) -> CheckOutcome:
                 + ", ".join(f"{r['R2_row_shuffled_null']:.3f}" for r in rows)
                 + "; relative deviation ||P - proj|| / ||P|| = "
                 + ", ".join(f"{r['relative_deviation_from_projection']:.3f}" for r in rows)
-                + f". The deviation sits in the first rows (small T) and the first column. The cosine PE Gram "
+                + ". Share of the squared residual in rows T <= 7 or the first column: "
+                + ", ".join(f"{r['residual_share_rows_T_le_7_or_first_column']:.2f}" for r in rows)
+                + f" (these hold {rows[0]['entry_share_rows_T_le_7_or_first_column']:.2f} of the entries). "
+                + f"The cosine PE Gram "
                 f"pp^T is exactly Toeplitz (max spread along a diagonal {cos_dev:.1e})."),
         metrics={"per_mu": rows, "threshold_R2": TOEPLITZ_R2, "cosine_pe_max_diagonal_spread": cos_dev,
                  "positions": int(idx.size)},
