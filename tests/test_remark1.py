@@ -75,3 +75,14 @@ def test_remark1_full_profile():
     from ical_verify.proofs_check.runner import make_context, run_claim
 
     assert run_claim("remark1", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "erratum"
+
+
+def test_symbolic_morphism_and_determinant():
+    from ical_verify.theory.realification import determinant_defect, morphism_defects
+
+    assert all(m.is_zero_matrix for m in morphism_defects(2))
+    assert determinant_defect(1) == 0
+    # the transpose (not rho(U)^T = rho(U^T)) is what matches the adjoint: rho(U^T) differs for complex U
+    from ical_verify.theory.realification import generic_complex_matrix, realify
+    U = generic_complex_matrix(2)
+    assert not (realify(U.T) - realify(U).T).applyfunc(lambda e: e.expand()).is_zero_matrix

@@ -19,6 +19,28 @@ CORRECTED = (
 )
 
 
+def check_symbolic(ctx: RunContext) -> CheckOutcome:
+    """ρ is a *-morphism and det ρ(U) = |det U|^2, for generic symbolic complex matrices."""
+    import sympy
+
+    from ical_verify.proofs_check.claim import DerivedExpression
+    from ical_verify.theory.realification import determinant_defect, morphism_defects
+
+    morph = {d: [m.is_zero_matrix for m in morphism_defects(d)] for d in (1, 2, 3)}
+    dets = {d: determinant_defect(d) for d in (1, 2)}
+    ok = all(all(v) for v in morph.values()) and all(v == 0 for v in dets.values())
+    return CheckOutcome(
+        passed=bool(ok),
+        detail=("SymPy, generic U = X + iY, V: rho(UV) = rho(U) rho(V) and rho(U^*) = rho(U)^T for d = 1, 2, 3 "
+                f"({morph}); det rho(U) - |det U|^2 = {list(dets.values())} for d = 1, 2. Hence U^*U = I gives "
+                "rho(U)^T rho(U) = I and det rho(U) = 1: rho maps U(d) into SO(2d)."),
+        metrics={"morphism_zero": {str(k): v for k, v in morph.items()},
+                 "det_defect": {str(k): str(v) for k, v in dets.items()}},
+        derived=[DerivedExpression.from_sympy("det_defect_d2", sympy.Integer(dets[2]),
+                                              "det rho(U) - |det U|^2 for generic 2x2 U")],
+    )
+
+
 def _haar_unitaries(ctx: RunContext, n: int):
     from ical_verify.numerics.samplers import haar_unitary
 
@@ -216,6 +238,8 @@ CLAIM = Claim(
     assumptions=(),
     conventions=("A rotation is an element of SO(2d): orthogonal with determinant +1.",),
     checks=(
+        Check("realification-morphism-symbolic", "symbolic", "printed", check_symbolic,
+              "rho(UV) = rho(U)rho(V), rho(U^*) = rho(U)^T, det rho(U) = |det U|^2"),
         Check("realification-in-SO2d", "property", "printed", check_orthogonal,
               "W_O^T W_O = I and det W_O = 1 over Haar unitaries"),
         Check("conjugate-pair-eigenvalues", "property", "printed", check_conjugate_pairs,
