@@ -1,0 +1,177 @@
+r"""Remark 2's linear RNN, and a minimal diagonal model (6) for comparison (Sander et al., §3 Remark 2, §5).
+
+Linear RNN (Remark 2): hidden state :math:`h_t = A h_{t-1} + B s_t`, :math:`h_0 = 0`, output :math:`y_t = h_t`, i.e.
+
+.. math:: y_t = \sum_{k=1}^t A^{t-k} B W^{k-1} e_1 ,
+
+trained to predict :math:`s_{t+1} = W^t s_1`. A and B are learned complex d x d matrices (a superset of
+the real case). On the AR process with :math:`W\sim\mathcal{U}(\mathcal{C}_U)` every output coordinate of any
+predictor that is linear in :math:`s_1..s_t` with W-independent coefficients is a Laurent polynomial in
+:math:`\lambda` whose monomials have degree < t in each variable, hence orthogonal to :math:`\lambda_i^t`:
+:math:`\mathbb{E}\|y_t - s_{t+1}\|^2 = \mathbb{E}\|y_t\|^2 + d \ge d`. That is the population lower bound; on a
+finite data set :func:`least_squares_bound` computes the smallest empirical loss of *any* such linear predictor
+(a convex problem; it contains every RNN).
+
+:class:`DiagonalAttention` is a small self-contained model (6) under Assumption 3 (diagonal :math:`A^h, B^h`,
+real), with learnable positional encoding P, written here so that this module does not depend on the
+project's full model (6) implementation:
+
+.. math:: \mathcal{T}_\theta(e_{1:T}) = \sum_{h=1}^H\sum_{t=1}^T P_{T-1,t}\langle e_t | A^h e_{T-1}\rangle_{\mathbb{C}}
+          B^h e_t, \qquad \langle\alpha|\beta\rangle = \sum_i \alpha_i\bar\beta_i .
+
+Both models predict :math:`s_{T+1}` for T = 2..T_max and use the same loss: the mean over examples, T and
+coordinates of :math:`|\hat s_{T+1} - s_{T+1}|^2` (so the linear-RNN population bound is exactly 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from ical_verify.numerics.errors import require
+
+
+@dataclass
+class RemarkTwoConfig:
+    """Data and training settings for the Remark 2 comparison."""
+
+    d: int = 2
+    t_max: int = 6
+    n_train: int = 2048
+    n_test: int = 8192
+    heads: int = 2                 # heads of the diagonal model (6); d heads suffice (Proposition 3)
+    steps: int = 3000
+    lr: float = 1e-2
+    init_scale: float = 0.5
+
+    def __post_init__(self) -> None:
+        require(self.d >= 1, f"d = {self.d} is out of range: it must be >= 1")
+        require(self.t_max >= 2, f"t_max = {self.t_max} is out of range: it must be >= 2")
+        require(self.n_train >= 1 and self.n_test >= 1, "n_train and n_test must be >= 1")
+
+
+def ar_data(lam: np.ndarray, length: int) -> torch.Tensor:
+    r"""Sequences :math:`s_t = \lambda^{t-1}` (s_1 = 1_d, W = diag(λ)): (n, d) -> (n, length, d) complex128."""
+    lam = torch.as_tensor(lam, dtype=torch.complex128)
+    powers = torch.arange(length, dtype=torch.float64)
+    return torch.exp(1j * torch.angle(lam)[:, None, :] * powers[None, :, None])   # (n, length, d)
+
+
+class LinearRNN(torch.nn.Module):
+    """y_t = sum_k A^{t-k} B s_k with learned complex A, B (d x d)."""
+
+    def __init__(self, d: int, init_scale: float = 0.5, generator: torch.Generator | None = None):
+        super().__init__()
+        g = generator
+        self.A_re = torch.nn.Parameter(init_scale * torch.randn(d, d, dtype=torch.float64, generator=g) / d ** 0.5)
+        self.A_im = torch.nn.Parameter(init_scale * torch.randn(d, d, dtype=torch.float64, generator=g) / d ** 0.5)
+        self.B_re = torch.nn.Parameter(init_scale * torch.randn(d, d, dtype=torch.float64, generator=g) / d ** 0.5)
+        self.B_im = torch.nn.Parameter(init_scale * torch.randn(d, d, dtype=torch.float64, generator=g) / d ** 0.5)
+
+    @property
+    def A(self) -> torch.Tensor:
+        return torch.complex(self.A_re, self.A_im)
+
+    @property
+    def B(self) -> torch.Tensor:
+        return torch.complex(self.B_re, self.B_im)
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        """s: (n, L, d) -> outputs y_1..y_L: (n, L, d)."""
+        n, L, d = s.shape
+        h = torch.zeros(n, d, dtype=s.dtype)
+        out = []
+        A, B = self.A, self.B
+        for t in range(L):
+            h = h @ A.T + s[:, t] @ B.T                                  # (n, d)
+            out.append(h)
+        return torch.stack(out, dim=1)                                    # (n, L, d)
+
+    def predictions(self, s: torch.Tensor, t_max: int) -> torch.Tensor:
+        """Predictions of s_{T+1} for T = 2..t_max: (n, t_max - 1, d)."""
+        return self(s[:, :t_max])[:, 1:t_max]
+
+
+class DiagonalAttention(torch.nn.Module):
+    """Minimal model (6) under Assumption 3: H heads, diagonal real A^h, B^h, learned P (t_max x t_max)."""
+
+    def __init__(self, d: int, heads: int, t_max: int, init_scale: float = 0.5,
+                 generator: torch.Generator | None = None):
+        super().__init__()
+        g = generator
+        self.a = torch.nn.Parameter(init_scale * torch.randn(heads, d, dtype=torch.float64, generator=g))
+        self.b = torch.nn.Parameter(init_scale * torch.randn(heads, d, dtype=torch.float64, generator=g))
+        self.P = torch.nn.Parameter(init_scale * torch.randn(t_max, t_max, dtype=torch.float64, generator=g)
+                                    / t_max)
+        self.t_max = t_max
+
+    def output(self, s: torch.Tensor, T: int) -> torch.Tensor:
+        """T_theta(e_{1:T}) for e_t = s_t: s (n, >= T, d) -> (n, d)."""
+        e = s[:, :T]                                                      # (n, T, d)
+        last = e[:, T - 2]                                                # (n, d): e_{T-1}
+        # <e_t | A^h e_{T-1}> = sum_i e_{t,i} * a_{h,i} * conj(e_{T-1,i})
+        scores = torch.einsum("nti,hi,ni->nht", e, self.a.to(e.dtype), last.conj())   # (n, H, T)
+        weighted = scores * self.P[T - 2, :T].to(e.dtype)[None, None, :]              # (n, H, T)
+        return torch.einsum("nht,hi,nti->ni", weighted, self.b.to(e.dtype), e)        # (n, d)
+
+    def predictions(self, s: torch.Tensor, t_max: int) -> torch.Tensor:
+        """Predictions of s_{T+1} for T = 2..t_max: (n, t_max - 1, d)."""
+        return torch.stack([self.output(s, T) for T in range(2, t_max + 1)], dim=1)
+
+
+def prediction_loss(model, s: torch.Tensor, t_max: int) -> torch.Tensor:
+    """Mean over examples, T = 2..t_max and coordinates of |prediction - s_{T+1}|^2."""
+    target = s[:, 2:t_max + 1]                                            # (n, t_max - 1, d): s_3..s_{t_max+1}
+    return (model.predictions(s, t_max) - target).abs().pow(2).mean()
+
+
+@dataclass
+class FitResult:
+    """Training record of one model."""
+
+    name: str
+    train_loss: float
+    test_loss: float
+    history: list[float] = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+
+
+def fit(model: torch.nn.Module, s_train: torch.Tensor, s_test: torch.Tensor, t_max: int, steps: int,
+        lr: float, name: str) -> FitResult:
+    """Full-batch Adam on :func:`prediction_loss`; returns the final train and test losses."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    hist = []
+    for i in range(steps):
+        opt.zero_grad()
+        loss = prediction_loss(model, s_train, t_max)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if i % 50 == 0:
+            hist.append(float(loss.detach()))
+    with torch.no_grad():
+        tr = float(prediction_loss(model, s_train, t_max))
+        te = float(prediction_loss(model, s_test, t_max))
+    return FitResult(name, tr, te, hist, {k: v.detach().clone() for k, v in model.state_dict().items()})
+
+
+def least_squares_bound(s: np.ndarray | torch.Tensor, t_max: int) -> float:
+    """Smallest empirical loss (same normalisation as :func:`prediction_loss`) of any predictor
+    y_T = sum_{k<=T} M_{T,k} s_k with complex d x d coefficients independent of the sequence: per T, a
+    least-squares regression of s_{T+1} on (s_1, ..., s_T). Every linear RNN is such a predictor."""
+    s = np.asarray(s.detach() if isinstance(s, torch.Tensor) else s)
+    n, _, d = s.shape
+    total = 0.0
+    for T in range(2, t_max + 1):
+        X = s[:, :T].reshape(n, T * d)                                    # (n, T d)
+        Y = s[:, T]                                                        # (n, d): s_{T+1}
+        # normal equations with einsum (no threaded BLAS); T d is small
+        G = np.einsum("ni,nj->ij", X.conj(), X, optimize=False)           # (T d, T d)
+        R = np.einsum("ni,nj->ij", X.conj(), Y, optimize=False)           # (T d, d)
+        M = np.linalg.lstsq(G, R, rcond=None)[0]                          # (T d, d)
+        resid = Y - np.einsum("ni,ij->nj", X, M, optimize=False)          # (n, d)
+        total += float(np.mean(np.abs(resid) ** 2))
+    return total / (t_max - 1)
