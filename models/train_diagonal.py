@@ -123,7 +123,7 @@ def multistart_minimum(d: int, heads: int, T_max: int, context: str, starts: int
         t, A, B, P = unpack(x)
         loss = exact_population_loss(B.T @ A, P, context)
         loss.backward()
-        return float(loss), t.grad.numpy().copy()
+        return float(loss.detach()), t.grad.numpy().copy()
 
     finals = []
     best = (math.inf, None)
