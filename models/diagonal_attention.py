@@ -118,7 +118,7 @@ class DiagonalAttention(nn.Module):
 
     # losses ------------------------------------------------------------------------------------
     def forward_all(self, s: torch.Tensor) -> torch.Tensor:
-        """Outputs of (6) for every length T = 2..T_max at once, on tokens ``s`` (n, >= T_max, d).
+        r"""Outputs of (6) for every length T = 2..T_max at once, on tokens ``s`` (n, >= T_max, d).
 
         Row r of the result (0-based) is :math:`\mathcal{T}_\theta(e_{1:T})` for T = r + 2; the masked P
         restricts row T-1 to t <= T. Returns (n, T_max - 1, d); agrees with :meth:`forward` for each T.
