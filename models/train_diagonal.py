@@ -98,6 +98,7 @@ class MultistartResult:
     starts: int
     best_C: np.ndarray
     best_P: np.ndarray
+    all_C: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"best": self.best, "finals": self.finals, "starts": self.starts}
@@ -125,14 +126,16 @@ def multistart_minimum(d: int, heads: int, T_max: int, context: str, starts: int
         loss.backward()
         return float(loss.detach()), t.grad.numpy().copy()
 
-    finals = []
+    finals, all_C = [], []
     best = (math.inf, None)
     for _ in range(starts):
         x0 = init_scale * rng.standard_normal(2 * nA + nP)
         res = minimize(fun, x0, jac=True, method="L-BFGS-B",
                        options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-12})
         finals.append(float(res.fun))
+        _, A_, B_, _ = unpack(res.x)
+        all_C.append((B_.T @ A_).detach().numpy())
         if res.fun < best[0]:
             best = (float(res.fun), res.x)
     _, A, B, P = unpack(best[1])
-    return MultistartResult(best[0], finals, starts, (B.T @ A).detach().numpy(), P.detach().numpy())
+    return MultistartResult(best[0], finals, starts, (B.T @ A).detach().numpy(), P.detach().numpy(), all_C)

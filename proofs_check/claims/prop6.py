@@ -28,7 +28,7 @@ CORRECTED = (
     r"\mathbf{C}_{ij}^2\big],\ r = \mathbf{C}1_d,\ q = \textstyle\sum_{t \ne T-1} p_t."
 )
 
-ZERO_SET_CASES = ((1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 2), (2, 3), (2, 4))
+ZERO_SET_CASES = ((1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 3), (2, 4))
 
 
 @lru_cache(maxsize=None)
@@ -81,7 +81,7 @@ def check_zero_set(form: str):
         sol = th.solve_zero_loss(C, p, 3, "orthogonal")[0]
         name = "§5.2 statement" if form == "printed" else "A.9 restatement"
         detail = (f"Zero-loss set for C_O (identification of coefficients, SymPy solve) vs the {name}: same solution "
-                  f"set in {agree} of {len(ZERO_SET_CASES)} cases (δ = 1: T = 2..6; δ = 2: T = 2..4). Lemma 3's parameters (loss "
+                  f"set in {agree} of {len(ZERO_SET_CASES)} cases (δ = 1: T = 2..6; δ = 2: T = 3, 4). Lemma 3's parameters (loss "
                   f"{lemma3_loss}) violate {len(violated)} of its conditions {violated}.")
         if form == "printed" and violated:
             detail += (" The §5.2 condition p_T C_(2i,2i-1) + C_(2i,2i-1) p_(T-1) = 0 omits C_(2i,2i): at a zero of "
@@ -172,31 +172,43 @@ def check_rank_symbolic(ctx) -> CheckOutcome:
 
 
 def check_rank_numeric(ctx) -> CheckOutcome:
-    """Multi-start minimisation of the exact C_O loss (closed form) for d = 4 (δ = 2), T_max = 4: H = δ, ..., d
-    reach 0; for δ <= H < d the minimiser has numerical rank δ; H < δ stays positive."""
+    """Multi-start minimisation of the exact C_O loss (closed form), d = 4 (δ = 2), T_max = 4, H = 1..4:
+    H < δ stays positive; every start with δ <= H < d that reaches zero loss has rank(C) = δ; with H = d the
+    zeros found may have full rank. Reaching zero from a random start is not claimed by the paper (the
+    construction of Lemma 3 shows existence): the fraction of starts that reach it is reported."""
     import numpy as np
 
     from ical_verify.models.train_diagonal import multistart_minimum
 
     d, T_max, delta = 4, 4, 2
     starts = 4 if ctx.profile == "quick" else 30
-    rows, ok = [], True
+    rows, ok, zeros_low = [], True, 0
     for H in range(1, d + 1):
         ctx.report("prop6: multistart", H - 1, d)
         res = multistart_minimum(d, H, T_max, "orthogonal", starts, seed=int(ctx.rng(60 + H).integers(2**31)),
-                                 init_scale=0.3, maxiter=800 if ctx.profile == "quick" else 3000)
-        sv = np.linalg.svd(res.best_C, compute_uv=False)
-        rank = int(np.sum(sv > 1e-4 * sv[0]))
+                                 init_scale=0.3, maxiter=500 if ctx.profile == "quick" else 3000)
+        ranks = []
+        for f, C in zip(res.finals, res.all_C):
+            sv = np.linalg.svd(C, compute_uv=False)
+            ranks.append(int(np.sum(sv > 1e-4 * sv[0])) if f <= 1e-8 else None)
+        zero_ranks = [r for r in ranks if r is not None]
         if H < delta:
             good = res.best > 1e-3
+        elif H < d:
+            good = all(r == delta for r in zero_ranks)
+            zeros_low += len(zero_ranks)
         else:
-            good = res.best <= 1e-8 and (rank == delta if H < d else True)
+            good = True
         ok &= good
-        rows.append({"H": H, "best": res.best, "finals": res.finals, "singular_values": sv.tolist(),
-                     "numerical_rank": rank, "ok": good})
-    return CheckOutcome(ok, "Multi-start L-BFGS-B on the exact C_O loss, d = 4, T_max = 4: " + "; ".join(
-        f"H={r['H']}: min {r['best']:.2g}, rank {r['numerical_rank']}" for r in rows)
-        + ". Expected: H < δ positive; H >= δ zero; rank δ for δ <= H < d.", {"runs": rows})
+        rows.append({"H": H, "best": res.best, "finals": res.finals, "ranks_of_zero_loss_starts": zero_ranks,
+                     "reached_zero": len(zero_ranks), "starts": starts, "ok": good})
+    passed: bool | None = ok if (zeros_low > 0 or not ok) else None
+    detail = ("Multi-start L-BFGS-B on the exact C_O loss, d = 4 (δ = 2), T_max = 4: " + "; ".join(
+        f"H={r['H']}: min {r['best']:.2g}, {r['reached_zero']}/{r['starts']} starts reach 0, ranks {r['ranks_of_zero_loss_starts']}"
+        for r in rows) + ". Predicted: H < δ positive; every zero with δ <= H < d has rank δ; H = d may be full rank.")
+    if passed is None:
+        detail += " No start with δ <= H < d reached zero: the rank statement could not be tested numerically."
+    return CheckOutcome(passed, detail, {"runs": rows})
 
 
 def check_closed_form_symbolic(ctx) -> CheckOutcome:
