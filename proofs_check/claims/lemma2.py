@@ -34,7 +34,7 @@ def check_symbolic_output(ctx) -> CheckOutcome:
     detail = (f"Model (6) expanded literally with symbolic a_h, b_h, p and torus variables λ (conjugation "
               f"λ -> 1/λ) {'equals' if passed else 'differs from'} Σ_t P_(T-1,t) [BᵀA λ^(t-T+1)] ⊙ λ^(t-1) in "
               f"{len(SYMBOLIC_CASES)} cases (H, d, T) with d = 1..3, T = 2..6 (H = 1..4); {bad} coefficient "
-              "differences.")
+              "differences. (Typographical: the statement writes e_(1:T) ∈ R^(T×d) although λ is complex.)")
     return CheckOutcome(passed, detail, {"cases": rows},
                         derived=[DerivedExpression.from_sympy(
                             "lemma2_output_component1_H2_d2_T3", sympy.factor_terms(out1),

@@ -47,7 +47,7 @@ def check_symbolic(which: str):
             rows.append({"d": d, "T": T, "difference": str(diff), "equals_minus_pT1sq_frob": bool(general)})
         # summed over T = 2..T_max with one symbolic P (rows T-1 indexed 1-based, columns 1..T)
         sums = []
-        for d, T_max in ((1, 6), (2, 5), (3, 4)):
+        for d, T_max in ((1, 6), (2, 6), (3, 6)):
             C = th.symbolic_matrix("C", d, d)
             P = th.symbolic_matrix("P", T_max, T_max)
             total = th.population_loss_sum(C, P, T_max)
@@ -77,8 +77,11 @@ def check_symbolic(which: str):
         else:
             detail = (f"The corrected l(C, p) = (||p||^2 - p_(T-1)^2)||C||_F^2 + p_(T-1)^2 S(CᵀC) - 2 Tr(C) p_T + d "
                       f"{'equals' if passed else 'differs from'} the exact loss in all {len(cases)} cases d <= 3, "
-                      f"T <= 6 and in the sums over T (mismatches: {mismatches}). p is row T-1 of P, columns 1..T; "
-                      "columns t > T are never read by (6).")
+                      f"T <= 6 and in the sums over T = 2..6 (mismatches: {mismatches}). p is row T-1 of P, columns "
+                      "1..T; columns t > T are never read by (6). General d, T: component i of the residual is "
+                      "p_(T-1) r_i λ_i^(T-2) + Σ_(t≠T-1) p_t C_ii λ_i^(2t-T) - λ_i^T + Σ_(t≠T-1, j≠i) p_t C_ij "
+                      "λ_j^(t-T+1) λ_i^(t-1) with r_i = Σ_j C_ij (for t = T-1 every j gives the same monomial "
+                      "λ_i^(T-2)); all other monomials are distinct, so Parseval gives the corrected l.")
             passed_flag = passed
         return CheckOutcome(passed_flag, detail, {"per_T": rows, "summed": sums, "mismatches": int(mismatches)},
                             corrected=CORRECTED if which == "corrected" else None, derived=derived)
