@@ -155,7 +155,7 @@ def check_exact_loss(ctx) -> CheckOutcome:
               + f") (tolerance {EXACT_TOL:g}, at most {s['max_iter']} steps per start). Further starts: unitary {sweep['unitary']['reached']}/{sweep['unitary']['runs']}, "
               f"orthogonal {o['reached']}/{o['runs']} reach {EXACT_TOL:g} within {s['sweep_iter']} steps.")
     if stalled:
-        detail += (" The orthogonal starts that did not have median C_(i,ī)/C_ii = "
+        detail += (" The orthogonal starts that did not reach it end with median C_(i,ī)/C_ii = "
                    + ", ".join(f"{x:.3f}" for x in stalled)
                    + " (+1 is the Lemma 3 branch; values near -1 mean the run drifts along the valley "
                    "C_(i,ī) -> -C_ii, p_(T-1)/p_T -> +inf, where the loss tends to 0 only as parameters diverge).")
