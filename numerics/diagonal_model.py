@@ -90,3 +90,43 @@ def monte_carlo_loss(C: np.ndarray, p: np.ndarray, n: int, rng: np.random.Genera
         return np.sum(np.abs(res) ** 2, axis=1)
 
     return monte_carlo_mean(draw, n, rng, sigmas=sigmas, batch=8192)
+
+
+def closed_form_loss(C: np.ndarray, p: np.ndarray, context: str = "unitary") -> float:
+    r"""The closed forms of :math:`\mathbb{E}\|\mathcal{T}_\theta(e_{1:T}) - \lambda^T\|^2` derived in
+    ``theory.diagonal_attention`` (corrected Proposition 4 for :math:`\mathcal{C}_U`, the suite's formula for
+    :math:`\mathcal{C}_O`), evaluated in floating point; ``p`` is :math:`(P_{T-1,1}, \dots, P_{T-1,T})`.
+
+    >>> C = np.array([[1.0, 2.0], [0.5, -1.0]]); p = np.array([0.3, -0.7, 1.1])
+    >>> bool(np.isclose(closed_form_loss(C, p), exact_loss(C, p)))
+    True
+    >>> bool(np.isclose(closed_form_loss(C, p, "orthogonal"), exact_loss(C, p, "orthogonal")))
+    True
+    """
+    C, p = _validate(C, p)
+    d = C.shape[0]
+    pT, pT1 = p[-1], p[-2]
+    norm2 = float(p @ p)
+    rows = C.sum(axis=1)
+    if context == "unitary":
+        return float((norm2 - pT1 ** 2) * np.sum(C ** 2) + pT1 ** 2 * np.sum(rows ** 2)
+                     - 2 * pT * np.trace(C) + d)
+    require(context == "orthogonal", f"unknown context {context!r}: valid contexts are unitary, orthogonal")
+    require(d % 2 == 0, f"d = {d} is odd: orthogonal contexts need an even d = 2*delta")
+    partner = np.arange(d) ^ 1
+    m = C[np.arange(d), partner]
+    diag = np.diag(C)
+    block = np.zeros((d, d), dtype=bool)
+    block[np.arange(d), np.arange(d)] = True
+    block[np.arange(d), partner] = True
+    q = p.sum() - pT1
+    head = norm2 - pT1 ** 2 - pT ** 2
+    return float(np.sum((pT1 * rows + m * q) ** 2) + np.sum((pT * diag - 1) ** 2) + head * np.sum(diag ** 2)
+                 + (norm2 - pT1 ** 2) * np.sum(C[~block] ** 2))
+
+
+def printed_prop4_loss(C: np.ndarray, p: np.ndarray) -> float:
+    r"""Proposition 4 as printed, :math:`\|p\|^2\|\mathbf{C}\|_F^2 + p_{T-1}^2 S(\mathbf{C}^\top\mathbf{C})
+    - 2\mathrm{Tr}(\mathbf{C})p_T + d`, in floating point (p truncated at column T)."""
+    C, p = _validate(C, p)
+    return float((p @ p) * np.sum(C ** 2) + p[-2] ** 2 * np.sum(C.T @ C) - 2 * np.trace(C) * p[-1] + C.shape[0])
