@@ -208,11 +208,15 @@ def corrected_kind(text: str) -> str:
     ('latex', 'formula')
     >>> corrected_kind("the step size is 3/(2 T_max) only when d = 1"), corrected_kind("x = 2 (to 1%)")
     ('prose', 'prose')
+    >>> corrected_kind(r"W = \begin{bmatrix} a & -b \\ b & a \end{bmatrix}"), corrected_kind("A & B")
+    ('formula', 'prose')
     """
     if has_math(text):
         return "latex"
     bare = _SIMPLE_COMMAND.sub(" ", text)
-    if _PROSE.search(bare) or re.search(r"(?<!\\)[%#&]", text):
+    # '&' separates columns inside environments (bmatrix, cases): only '&' outside them marks prose
+    outside_envs = re.sub(r"\\begin\{([a-zA-Z*]+)\}.*?\\end\{\1\}", " ", text, flags=re.S)
+    if _PROSE.search(bare) or re.search(r"(?<!\\)[%#&]", outside_envs):
         return "prose"
     return "formula"
 
