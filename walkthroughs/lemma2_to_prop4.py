@@ -95,6 +95,11 @@ f = residual(Cs, ps)
 for k, c in sorted(f[0].terms.items()):
     print(f"lambda^{k}: {c}")
 
+# the same residual as the library's, which the claim checks use
+from ical_verify.theory.diagonal_attention import residual as library_residual
+
+assert all(g == h for g, h in zip(f, library_residual(Cs, ps, 3)))
+
 # %% [markdown]
 # Note the collision at $t = T - 1$: the off-diagonal terms $\lambda_j^{0}\lambda_i^{T-2}$ land on the same
 # monomial $\lambda_i^{T-2}$ as the diagonal term, so their coefficient is $p_{T-1}\sum_j \mathbf{C}_{ij}$.

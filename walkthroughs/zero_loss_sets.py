@@ -20,29 +20,21 @@ import sympy as sp
 
 from ical_verify.numerics.diagonal_model import exact_loss, lemma2_output
 from ical_verify.numerics.samplers import orthogonal_contexts, unitary_contexts
-from ical_verify.theory.laurent import LaurentPolynomial
+from ical_verify.theory.diagonal_attention import residual as lemma2_residual
+from ical_verify.theory.diagonal_attention import symbolic_matrix, symbolic_row
 
 rng = np.random.default_rng(3)
 
 
 def symbols(d, T):
-    Cs = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"C_{i + 1}{j + 1}", real=True))
-    ps = [sp.Symbol(f"p_{t}", real=True) for t in range(1, T + 1)]
-    return Cs, ps
+    """Symbolic C (d x d) and p = (p_1, ..., p_T), real."""
+    return symbolic_matrix("C", d, d), symbolic_row("p", T)
 
 
 def residual(Cs, ps):
-    """f_i = sum_{t,j} p_t C_ij lambda_j^{t-T+1} lambda_i^{t-1} - lambda_i^T (Lemma 2)."""
-    d, T = Cs.shape[0], len(ps)
-    lam = LaurentPolynomial.variables(d)
-    out = []
-    for i in range(d):
-        f = -lam[i] ** T
-        for t in range(1, T + 1):
-            for j in range(d):
-                f = f + ps[t - 1] * Cs[i, j] * lam[j] ** (t - T + 1) * lam[i] ** (t - 1)
-        out.append(f)
-    return out
+    """f_i = sum_{t,j} p_t C_ij lambda_j^{t-T+1} lambda_i^{t-1} - lambda_i^T (Lemma 2), built step by step in
+    the walkthrough `lemma2_to_prop4`."""
+    return lemma2_residual(Cs, ps, len(ps))
 
 
 def coefficient_equations(Cs, ps, context):
