@@ -116,3 +116,29 @@ def best_step_size(seqs: np.ndarray, steps: int, etas: np.ndarray | None = None,
     final = test_seqs if test_seqs is not None else seqs
     return GDResult(steps=steps, eta=best, mse=float(gd_prediction_errors(final, steps, best).mean()),
                     grid=[float(e) for e in etas])
+
+
+def per_prefix_best_errors(seqs: np.ndarray, steps: int, etas: np.ndarray | None = None, t_min: int = 2) -> np.ndarray:
+    r"""Mean squared error per prefix T with the step size tuned *separately for each T* (log grid).
+
+    The most favourable reading of "a step size carefully chosen"; returns (T_len - t_min,) errors.
+    """
+    etas = np.geomspace(1e-4, 1.0, 81) if etas is None else np.asarray(etas)
+    best = np.full(seqs.shape[1] - t_min, np.inf)
+    for eta in etas:
+        with np.errstate(all="ignore"):
+            e = gd_prediction_errors(seqs, steps, float(eta), t_min).mean(0)
+        e[~np.isfinite(e)] = np.inf
+        best = np.minimum(best, e)
+    return best
+
+
+def least_squares_errors(seqs: np.ndarray, t_min: int = 2) -> np.ndarray:
+    r"""Errors of the limit of GD from 0 (min-norm least squares :math:`W = Y_T S_T^+`), (n, T_len - t_min).
+
+    A lower bound for every GD run from :math:`W_0 = 0` only in the limit; reported as GD's floor.
+    """
+    S, Y = gradient_statistics(seqs)
+    W = np.einsum("ntij,ntjk->ntik", Y[:, t_min - 1:-1], np.linalg.pinv(S[:, t_min - 1:-1], hermitian=True))
+    pred = np.einsum("ntij,ntj->nti", W, seqs[:, t_min - 1:-1])
+    return (np.abs(pred - seqs[:, t_min:]) ** 2).sum(-1)
