@@ -306,7 +306,10 @@ def trained_full_check(ctx) -> CheckOutcome:
               f"sub-family). What the map computes: relative distance of its outputs to the one-step GD map "
               f"(a3 b1 = eta*): " + "; ".join(f"{NAMES[s0]}: loss {v['final_loss']:.6f} vs GD form "
                                                 f"{v['gd_form_loss']:.6f}, output distance {v['output_vs_gd_step']:.3f}"
-                                                for s0, v in res.items()))
+                                                for s0, v in res.items())
+              + ". An output distance well above the optimisation tolerance with a loss below the GD form means the "
+              "trained full-A, B map is not the one-step GD map: outside Assumption 2 the optimum of (3) on C_U is "
+              "not a GD step (Proposition 2 does not claim it is).")
     return CheckOutcome(ok, detail, res)
 
 
