@@ -215,7 +215,9 @@ def any_w0_unitary_data(ctx) -> CheckOutcome:
               f"(full A, B) was fitted by L-BFGS from {restarts} starts: residual < 1e-6 found for {found}; not found "
               f"(undecided, numerical optimisation only) for {open_}. Norm preservation lets a cubic map produce the "
               "linear term W_0 s_T (e.g. through sum_t (|s_t|^2 - |s_(t-1)|^2) = |s_T|^2 under zero padding), which "
-              "is why d = 1 with s_0 = 0 admits a theta. "
+              "is why d = 1 with s_0 = 0 admits a theta. The relaxed tensor is a sum of rank-one heads, so a multi-head "
+              "version of (4) (enough heads) reproduces the step from any W_0 wherever the relaxed residual is ~0; "
+              "a single head is rank-one and may not. "
               + "; ".join(f"{k}: relaxed {v['relaxed_residual']:.1e}, rank-one {v['rank_one_best_residual']:.1e}"
                           for k, v in res.items()))
     return CheckOutcome(passed, detail, res)
