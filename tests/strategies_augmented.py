@@ -1,0 +1,32 @@
+"""Hypothesis strategies for §4 (augmented tokens): contexts and sequences."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+
+@st.composite
+def unitary_contexts(draw, d: int):
+    """A diagonal unitary context lambda in C^d (phases drawn as floats in [0, 1))."""
+    phases = draw(st.lists(st.floats(0, 1, allow_nan=False, exclude_max=True), min_size=d, max_size=d))
+    return np.exp(2j * np.pi * np.array(phases))
+
+
+@st.composite
+def real_sequences(draw, d: int, T: int):
+    """A general real sequence s_0..s_T, (T + 1, d), entries in [-2, 2]."""
+    vals = draw(st.lists(st.floats(-2, 2, allow_nan=False), min_size=(T + 1) * d, max_size=(T + 1) * d))
+    return np.array(vals).reshape(T + 1, d)
+
+
+@st.composite
+def complex_sequences(draw, d: int, T: int):
+    """A general complex sequence s_0..s_T, (T + 1, d)."""
+    re = draw(real_sequences(d, T))
+    im = draw(real_sequences(d, T))
+    return re + 1j * im
+
+
+small_dims = st.integers(1, 3)
+small_lengths = st.integers(2, 6)
