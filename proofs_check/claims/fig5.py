@@ -153,7 +153,7 @@ CLAIM = Claim(
         r"We iterate relation (4) with several layers, using layer normalization (Ba et al., 2016). We consider "
         r"depth values from 1 to 6. We generate a dataset with $n = 2^{14}$ sequences with $T_{\text{max}} = 50$ and "
         r"d = 5 (therefore $e_t \in \mathbb{R}^{15}$) for training. We test using another dataset with $2^{10}$ "
-        r"sequences of the same shape. We train for 2000 epochs with Adam (Kingma & Ba, 2014) and a learning rate of "
+        r"sequences of the same shape. We train for 2000 epochs with Adam (Kingma \& Ba, 2014) and a learning rate of "
         r"$5 \times 10^{-3}$ [...] We compare the error with L steps of gradient descent on the inner loss (5), with a "
         r"step size carefully chosen to obtain the fastest decrease. We find out that even though the first "
         r"Transformer layers are competitive with gradient descent, the latter outperforms the Transformer by order "
