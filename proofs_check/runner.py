@@ -58,9 +58,12 @@ def run_claim(claim_id: str, context: RunContext | None = None,
             corrected = outcome.corrected
         figures.extend(str(f) for f in outcome.figures)
     ctx.report(f"{claim.id}: done", len(checks), len(checks))
-    return ClaimResult(claim=claim, verdict=decide(results, corrected), checks=results,
-                       corrected=corrected, figures=figures, seconds=time.perf_counter() - start,
-                       seed=ctx.seed, profile=ctx.profile)
+    verdict = decide(results, corrected)
+    # the top-level corrected statement is the erratum's; a variant derived for a claim that holds as
+    # printed (another convention, say) stays in its check's detail
+    return ClaimResult(claim=claim, verdict=verdict, checks=results,
+                       corrected=corrected if verdict == "erratum" else None, figures=figures,
+                       seconds=time.perf_counter() - start, seed=ctx.seed, profile=ctx.profile)
 
 
 def _jsonable(value):

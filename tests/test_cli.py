@@ -136,3 +136,15 @@ def test_crashed_check_exits_1_and_is_reported(fake_registry, tmp_path, capsys):
     assert crash["status"] == "error" and "ZeroDivisionError" in crash["detail"]
     assert obj["verdict"] == "inconclusive"
     assert main(["run", "--out", str(tmp_path / "r"), "--claims", "good,boom"]) == 1
+
+
+def test_corrected_statement_is_reported_only_for_errata(monkeypatch, tmp_path, capsys):
+    """A variant derived for a claim that holds as printed is not shown as its correction."""
+    ok = Check("ok", "symbolic", "printed", lambda ctx: CheckOutcome(True, "holds"))
+    variant = Check("variant", "symbolic", "corrected",
+                    lambda ctx: CheckOutcome(True, "other convention", corrected="y = 3"))
+    monkeypatch.setattr(registry, "_load", lambda: (Claim("fine", "lemma", "t", "s", "src", 1,
+                                                          checks=(ok, variant)),))
+    assert main(["check", "fine", "--format", "json", "--out", str(tmp_path)]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["verdict"] == "verified" and obj["corrected"] is None
