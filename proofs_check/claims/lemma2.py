@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ical_verify.numerics.samplers import unitary_contexts
+
 from ..claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, HERMITIAN, MODEL_6
 
@@ -54,7 +56,7 @@ def check_torch_forward(ctx) -> CheckOutcome:
     for H, d, T in cases:
         cfg = DiagonalAttentionConfig(d=d, heads=H, T_max=T)
         model = DiagonalAttention(cfg, generator=torch.Generator().manual_seed(int(rng.integers(2**31))))
-        lam = np.exp(2j * np.pi * rng.random((64, d)))
+        lam = unitary_contexts(d, 64, rng)                                    # (64, d)
         s = ar_batch(torch.tensor(lam), T)
         with torch.no_grad():
             out = model(s).numpy()                                            # (64, d)

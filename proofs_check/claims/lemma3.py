@@ -39,6 +39,7 @@ def check_torch(ctx) -> CheckOutcome:
     import torch
 
     from ical_verify.models.diagonal_attention import (DiagonalAttention, DiagonalAttentionConfig, ar_batch)
+    from ical_verify.numerics.samplers import orthogonal_contexts
     from ical_verify.theory import diagonal_attention as th
 
     delta, T_max = 5, 15
@@ -51,9 +52,7 @@ def check_torch(ctx) -> CheckOutcome:
         model.B.copy_(A)
         model.P.copy_(-torch.eye(T_max, dtype=torch.float64) + 2 * torch.diag(torch.ones(T_max - 1), 1).double())
     rng = ctx.rng(51)
-    half = np.exp(2j * np.pi * rng.random((512, delta)))
-    lam = np.empty((512, 2 * delta), dtype=complex)
-    lam[:, 0::2], lam[:, 1::2] = half, np.conj(half)
+    lam = orthogonal_contexts(delta, 512, rng)                                 # (512, 2 delta)
     s = ar_batch(torch.tensor(lam), T_max + 1)
     with torch.no_grad():
         err = float((model.forward_all(s) - s[:, 2:, :]).abs().max())

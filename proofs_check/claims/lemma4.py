@@ -33,6 +33,8 @@ import dataclasses  # noqa: E402
 
 import sympy  # noqa: E402
 
+from ical_verify.numerics.samplers import unitary_contexts  # noqa: E402
+
 from ..claim import Check, CheckOutcome, DerivedExpression  # noqa: E402
 
 GRID = [(d, T) for d in (1, 2, 3) for T in (2, 3, 4, 5)]
@@ -90,7 +92,7 @@ def cross_check_generic(ctx) -> CheckOutcome:
         for d, T in [(1, 3), (2, 3), (2, 4)]:
             a = [sympy.Rational(int(x), 7) for x in rng.integers(-9, 10, 4)]
             b = [sympy.Rational(int(x), 5) for x in rng.integers(-9, 10, 2)]
-            lam = np.exp(2j * np.pi * rng.random(d))
+            lam = unitary_contexts(d, 1, rng)[0]
             seq = [sympy.Matrix([complex(l) ** (t - 1) for l in lam]) for t in range(T + 1)]
             if s0 == "zero":
                 seq[0] = sympy.zeros(d, 1)
