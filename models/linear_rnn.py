@@ -12,9 +12,8 @@ predictor that is linear in :math:`s_1..s_t` with W-independent coefficients is 
 finite data set :func:`least_squares_bound` computes the smallest empirical loss of *any* such linear predictor
 (a convex problem; it contains every RNN).
 
-:class:`DiagonalAttention` is a small self-contained model (6) under Assumption 3 (diagonal :math:`A^h, B^h`,
-real), with learnable positional encoding P, written here so that this module does not depend on the
-project's full model (6) implementation:
+:func:`model6` builds the project's model (6) under Assumption 3 (diagonal :math:`A^h, B^h`, real, learnable
+positional encoding P; :mod:`ical_verify.models.diagonal_attention`) for the comparison:
 
 .. math:: \mathcal{T}_\theta(e_{1:T}) = \sum_{h=1}^H\sum_{t=1}^T P_{T-1,t}\langle e_t | A^h e_{T-1}\rangle_{\mathbb{C}}
           B^h e_t, \qquad \langle\alpha|\beta\rangle = \sum_i \alpha_i\bar\beta_i .
@@ -31,6 +30,8 @@ import numpy as np
 import torch
 
 from ical_verify.numerics.errors import require
+
+from .diagonal_attention import DiagonalAttention, DiagonalAttentionConfig
 
 
 @dataclass
@@ -94,37 +95,33 @@ class LinearRNN(torch.nn.Module):
         return self(s[:, :t_max])[:, 1:t_max]
 
 
-class DiagonalAttention(torch.nn.Module):
-    """Minimal model (6) under Assumption 3: H heads, diagonal real A^h, B^h, learned P (t_max x t_max)."""
+def model6(d: int, heads: int, t_max: int, init_scale: float = 0.5,
+           generator: torch.Generator | None = None) -> DiagonalAttention:
+    """Model (6) under Assumption 3 (:mod:`ical_verify.models.diagonal_attention`) sized for the comparison.
 
-    def __init__(self, d: int, heads: int, t_max: int, init_scale: float = 0.5,
-                 generator: torch.Generator | None = None):
-        super().__init__()
-        g = generator
-        self.a = torch.nn.Parameter(init_scale * torch.randn(heads, d, dtype=torch.float64, generator=g))
-        self.b = torch.nn.Parameter(init_scale * torch.randn(heads, d, dtype=torch.float64, generator=g))
-        self.P = torch.nn.Parameter(init_scale * torch.randn(t_max, t_max, dtype=torch.float64, generator=g)
-                                    / t_max)
-        self.t_max = t_max
+    A and B start at ``init_scale`` N(0, 1) and P at ``init_scale / t_max`` N(0, 1), so that every row of
+    the positional encoding starts with a comparable sum whatever t_max.
+    """
+    model = DiagonalAttention(DiagonalAttentionConfig(d=d, heads=heads, T_max=t_max, init_scale=init_scale),
+                              generator=generator)
+    with torch.no_grad():
+        model.P.div_(t_max)
+    return model
 
-    def output(self, s: torch.Tensor, T: int) -> torch.Tensor:
-        """T_theta(e_{1:T}) for e_t = s_t: s (n, >= T, d) -> (n, d)."""
-        e = s[:, :T]                                                      # (n, T, d)
-        last = e[:, T - 2]                                                # (n, d): e_{T-1}
-        # <e_t | A^h e_{T-1}> = sum_i e_{t,i} * a_{h,i} * conj(e_{T-1,i})
-        scores = torch.einsum("nti,hi,ni->nht", e, self.a.to(e.dtype), last.conj())   # (n, H, T)
-        weighted = scores * self.P[T - 2, :T].to(e.dtype)[None, None, :]              # (n, H, T)
-        return torch.einsum("nht,hi,nti->ni", weighted, self.b.to(e.dtype), e)        # (n, d)
 
-    def predictions(self, s: torch.Tensor, t_max: int) -> torch.Tensor:
-        """Predictions of s_{T+1} for T = 2..t_max: (n, t_max - 1, d)."""
-        return torch.stack([self.output(s, T) for T in range(2, t_max + 1)], dim=1)
+def predictions(model: torch.nn.Module, s: torch.Tensor, t_max: int) -> torch.Tensor:
+    """Predictions of s_{T+1} for T = 2..t_max by a linear RNN or by model (6): (n, t_max - 1, d)."""
+    if isinstance(model, DiagonalAttention):
+        require(model.config.T_max == t_max, f"t_max = {t_max} does not match the model's T_max = "
+                f"{model.config.T_max}")
+        return model.forward_all(s)                                      # (n, t_max - 1, d)
+    return model.predictions(s, t_max)
 
 
 def prediction_loss(model, s: torch.Tensor, t_max: int) -> torch.Tensor:
     """Mean over examples, T = 2..t_max and coordinates of |prediction - s_{T+1}|^2."""
     target = s[:, 2:t_max + 1]                                            # (n, t_max - 1, d): s_3..s_{t_max+1}
-    return (model.predictions(s, t_max) - target).abs().pow(2).mean()
+    return (predictions(model, s, t_max) - target).abs().pow(2).mean()
 
 
 @dataclass

@@ -5,7 +5,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 
-from ical_verify.models.linear_rnn import (DiagonalAttention, LinearRNN, RemarkTwoConfig, ar_data,
+from ical_verify.models.linear_rnn import (LinearRNN, model6, RemarkTwoConfig, ar_data,
                                            least_squares_bound, prediction_loss)
 from ical_verify.numerics.errors import DomainError
 from ical_verify.numerics.samplers import unitary_contexts
@@ -34,10 +34,10 @@ def test_rnn_forward_is_the_remark_formula(seed):
 
 def test_model6_optimum_predicts_exactly():
     d, t_max = 2, 5
-    m = DiagonalAttention(d, d, t_max)
+    m = model6(d, d, t_max)
     with torch.no_grad():
-        m.a.copy_(torch.eye(d, dtype=torch.float64))
-        m.b.copy_(torch.eye(d, dtype=torch.float64))
+        m.A.copy_(torch.eye(d, dtype=torch.float64))
+        m.B.copy_(torch.eye(d, dtype=torch.float64))
         P = torch.zeros(t_max, t_max, dtype=torch.float64)
         P[torch.arange(t_max - 1), torch.arange(1, t_max)] = 1.0        # P_{T-1,T} = 1
         m.P.copy_(P)

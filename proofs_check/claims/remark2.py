@@ -71,7 +71,7 @@ def comparison_outcome(s_train, s_test, cfg, rnn_starts: int, att_steps: int, se
     """Train the linear RNN (several starts) and the diagonal model (6) on the same data; compare."""
     import torch
 
-    from ical_verify.models.linear_rnn import DiagonalAttention, LinearRNN, fit, least_squares_bound
+    from ical_verify.models.linear_rnn import LinearRNN, fit, least_squares_bound, model6
 
     lb_train = least_squares_bound(s_train, cfg.t_max)
     lb_test = least_squares_bound(s_test, cfg.t_max)
@@ -82,7 +82,7 @@ def comparison_outcome(s_train, s_test, cfg, rnn_starts: int, att_steps: int, se
         if report:
             report(k + 1, rnn_starts + 1)
     g = torch.Generator().manual_seed(seed * 1000 + 999)
-    att = fit(DiagonalAttention(cfg.d, cfg.heads, cfg.t_max, cfg.init_scale, g), s_train, s_test, cfg.t_max,
+    att = fit(model6(cfg.d, cfg.heads, cfg.t_max, cfg.init_scale, g), s_train, s_test, cfg.t_max,
               att_steps, cfg.lr, "model6")
     if report:
         report(rnn_starts + 1, rnn_starts + 1)
