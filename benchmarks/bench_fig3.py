@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_fig3.py [--seeds N] [--threads K]
 
 Unitary contexts with H = 10 heads and orthogonal contexts with H = 8 heads; L-BFGS (strong Wolfe, history
 50, 50 inner iterations per step) on the closed-form loss of models.diagonal_attention.exact_population_loss,
-Gaussian initialisation with std 0.1 (as in proofs_check/claims/fig3.py). Prints one line per run and a
+Gaussian initialisation with std 0.1 (as in proofs_check/papers/sander2024/fig3.py). Prints one line per run and a
 summary; the numbers are recorded in benchmarks/fig3.md.
 """
 

@@ -9,7 +9,7 @@ from ical_verify.numerics.errors import DomainError
 from ical_verify.numerics.gd_inner_loss import best_step_size, gd_prediction_errors, least_squares_errors
 from ical_verify.numerics.samplers import ar_sequences, haar_orthogonal
 from ical_verify.proofs_check.claim import RunContext
-from ical_verify.proofs_check.claims import fig5
+from ical_verify.proofs_check.papers.sander2024 import fig5
 
 
 def test_gd_converges_to_least_squares_and_best_step_beats_grid_ends():

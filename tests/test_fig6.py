@@ -9,7 +9,7 @@ from ical_verify.models.positional_only import (PositionalOnly, PositionalOnlyCo
                                                 min_norm_at_loss, optimum, sample_contexts, sufficient_statistics,
                                                 support_mask, toeplitz_deviation, train_gd)
 from ical_verify.numerics.errors import DomainError
-from ical_verify.proofs_check.claims import fig6
+from ical_verify.proofs_check.papers.sander2024 import fig6
 
 from strategies_optim import mu_values, rng_from, seeds
 

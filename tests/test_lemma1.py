@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from ical_verify.models.softmax_positional import PositionalAttentionConfig, TwoHeadPositionalAttention
 from ical_verify.numerics.errors import DomainError
 from ical_verify.proofs_check.claim import RunContext
-from ical_verify.proofs_check.claims import lemma1
+from ical_verify.proofs_check.papers.sander2024 import lemma1
 
 
 def test_checks():

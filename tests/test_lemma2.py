@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ical_verify.models.diagonal_attention import (DiagonalAttention, DiagonalAttentionConfig, ar_batch,
                                                    exact_population_loss, realify)
 from ical_verify.numerics.diagonal_model import lemma2_output
-from ical_verify.proofs_check.checks_diagonal import model_minus_rhs
+from ical_verify.proofs_check.papers.sander2024._checks_diagonal import model_minus_rhs
 
 from strategies_diagonal import diagonal_model_sizes
 

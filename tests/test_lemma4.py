@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ical_verify.proofs_check.claim import RunContext
-from ical_verify.proofs_check.claims import lemma4
+from ical_verify.proofs_check.papers.sander2024 import lemma4
 from ical_verify.theory import augmented_attention as aa
 from ical_verify.theory.errors import DomainError
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ical_verify.models.augmented_attention import AugmentedAttentionConfig, AugmentedTransformer
 from ical_verify.numerics.gd_inner_loss import gd_iterates, gradient_statistics
 from ical_verify.proofs_check.claim import RunContext
-from ical_verify.proofs_check.claims import prop1
+from ical_verify.proofs_check.papers.sander2024 import prop1
 from ical_verify.theory.augmented_attention import construction8, model4_output
 from ical_verify.theory.errors import DomainError
 from ical_verify.theory.gradient_step import gradient_step, inner_loss, inner_loss_gradient

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ical_verify.models.augmented_attention import AugmentedAttentionConfig, AugmentedTransformer, augment
 from ical_verify.proofs_check.claim import RunContext
-from ical_verify.proofs_check.claims import prop2
+from ical_verify.proofs_check.papers.sander2024 import prop2
 from ical_verify.theory import augmented_attention as aa
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 from ical_verify.numerics.errors import DomainError
 from ical_verify.numerics.gradient_flow import integrate, invariants, jacobian, vector_field
-from ical_verify.proofs_check.claims import prop5
+from ical_verify.proofs_check.papers.sander2024 import prop5
 from ical_verify.theory import scalar_flow
 
 from strategies_optim import scalar_inits_inside_condition

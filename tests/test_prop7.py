@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from ical_verify.numerics.errors import DomainError
 from ical_verify.numerics.spectra import (certify_positive_definite, hessian_by_differences, mp_eigenvalues,
                                           printed_matrix, spectrum_sweep)
-from ical_verify.proofs_check.claims import prop7
+from ical_verify.proofs_check.papers.sander2024 import prop7
 from ical_verify.theory import conditioning
 
 from strategies_optim import horizons, mu_values

@@ -4,13 +4,14 @@ import pytest
 
 from ical_verify.proofs_check.claim import Check, CheckOutcome, Claim, CheckResult
 from ical_verify.proofs_check.errors import UsageError
-from ical_verify.proofs_check.registry import PAPER_STATEMENTS, all_claims, get_claim
+from ical_verify.proofs_check.registry import all_claims, get_claim, get_paper
 from ical_verify.proofs_check.verdicts import decide
 
 
 def test_every_paper_statement_is_registered_in_order():
-    ids = [c.id for c in all_claims()]
-    assert ids[:len(PAPER_STATEMENTS)] == list(PAPER_STATEMENTS)
+    statements = list(get_paper("sander2024").statements)
+    ids = [c.id for c in all_claims("sander2024")]
+    assert ids[:len(statements)] == statements
 
 
 @pytest.mark.parametrize("claim", all_claims(), ids=lambda c: c.id)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from ical_verify.numerics.errors import DomainError
 from ical_verify.numerics.realification import (haar_rotation, realify, rotation_to_unitary, spectra_match)
 from ical_verify.numerics.samplers import haar_unitary
-from ical_verify.proofs_check.claims import remark1
+from ical_verify.proofs_check.papers.sander2024 import remark1
 
 from strategies_optim import rng_from, seeds, unitary_dims
 

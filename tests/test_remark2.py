@@ -9,7 +9,7 @@ from ical_verify.models.linear_rnn import (LinearRNN, model6, RemarkTwoConfig, a
                                            least_squares_bound, prediction_loss)
 from ical_verify.numerics.errors import DomainError
 from ical_verify.numerics.samplers import unitary_contexts
-from ical_verify.proofs_check.claims import remark2
+from ical_verify.proofs_check.papers.sander2024 import remark2
 
 from strategies_optim import rng_from, seeds
 

@@ -1,6 +1,6 @@
 """Proposition 1 (§4, proof A.2): one head of linear attention is one gradient step on the inner loss (5)."""
 
-from ..claim import Claim
+from ...claim import Claim
 from ._common import HERMITIAN, INNER_LOSS_5, MODEL_4
 
 CLAIM = Claim(
@@ -38,7 +38,7 @@ import dataclasses  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 
-from ..claim import Check, CheckOutcome  # noqa: E402
+from ...claim import Check, CheckOutcome  # noqa: E402
 
 NAMES = {"backward": "s_0 = W^{-1}s_1", "zero": "s_0 = 0"}
 

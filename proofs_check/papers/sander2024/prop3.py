@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..claim import Check, CheckOutcome, Claim, DerivedExpression
+from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, LOSS_3, MODEL_6
 
 ZERO_SET_CASES = tuple((d, T) for d in (1, 2, 3) for T in (2, 3, 4, 5))

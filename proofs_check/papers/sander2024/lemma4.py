@@ -1,6 +1,6 @@
 """Lemma 4 (Appendix A.3): the loss of model (4) under Assumptions 1 and 2, equation (9)."""
 
-from ..claim import Claim
+from ...claim import Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_2, LOSS_3, MODEL_4, TORUS_MOMENTS
 
 CLAIM = Claim(
@@ -35,7 +35,7 @@ import sympy  # noqa: E402
 
 from ical_verify.numerics.samplers import unitary_contexts  # noqa: E402
 
-from ..claim import Check, CheckOutcome, DerivedExpression  # noqa: E402
+from ...claim import Check, CheckOutcome, DerivedExpression  # noqa: E402
 
 GRID = [(d, T) for d in (1, 2, 3) for T in (2, 3, 4, 5)]
 SWAPPED = {0: (1, 4), 1: (3,), -1: (2,)}  # u_1 = a_3, u_{-1} = a_2: the other reading of the printing

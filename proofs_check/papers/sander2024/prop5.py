@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from ..claim import Check, CheckOutcome, Claim, DerivedExpression, RunContext
+from ...claim import Check, CheckOutcome, Claim, DerivedExpression, RunContext
 
 CLAIM_ID = "prop5"
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..claim import Check, CheckOutcome, Claim
+from ...claim import Check, CheckOutcome, Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_3, CONVERSION_NOTE, LOSS_3, MODEL_6
 
 D, T_MAX = 10, 15

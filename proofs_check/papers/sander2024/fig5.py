@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from ..claim import Check, CheckOutcome, Claim
+from ...claim import Check, CheckOutcome, Claim
 from ._common import INNER_LOSS_5, MODEL_4
 
 PROFILES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..claim import Check, CheckOutcome, Claim, RunContext
+from ...claim import Check, CheckOutcome, Claim, RunContext
 
 CLAIM_ID = "fig6"
 MUS = (50.0, 100.0, 200.0, 300.0)

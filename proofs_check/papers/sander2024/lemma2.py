@@ -6,7 +6,7 @@ import numpy as np
 
 from ical_verify.numerics.samplers import unitary_contexts
 
-from ..claim import Check, CheckOutcome, Claim, DerivedExpression
+from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, HERMITIAN, MODEL_6
 
 #: (H, d, T) of the symbolic derivation (d = 1..3, T = 2..6, H = 1..4).
@@ -20,7 +20,7 @@ def check_symbolic_output(ctx) -> CheckOutcome:
 
     from ical_verify.theory import diagonal_attention as th
 
-    from ..checks_diagonal import model_minus_rhs
+    from ._checks_diagonal import model_minus_rhs
 
     rows, bad = [], 0
     for k, (H, d, T) in enumerate(SYMBOLIC_CASES):

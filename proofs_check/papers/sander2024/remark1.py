@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..claim import Check, CheckOutcome, Claim, RunContext
+from ...claim import Check, CheckOutcome, Claim, RunContext
 
 CLAIM_ID = "remark1"
 DIMS = (1, 2, 3, 4, 6)

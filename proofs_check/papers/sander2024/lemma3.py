@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..claim import Check, CheckOutcome, Claim
+from ...claim import Check, CheckOutcome, Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, MODEL_6
 
 

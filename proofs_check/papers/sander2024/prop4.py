@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..claim import Check, CheckOutcome, Claim, DerivedExpression
+from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, LOSS_3, MODEL_6
 
 CORRECTED = (

@@ -1,6 +1,6 @@
 """Proposition 2 (§4) and its restatement Proposition 8 (Appendix A.3): the optimum is one GD step."""
 
-from ..claim import Claim
+from ...claim import Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_2, INNER_LOSS_5, LOSS_3, MODEL_4
 
 PROPOSITION_8 = (
@@ -48,7 +48,7 @@ import functools  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 
-from ..claim import Check, CheckOutcome, DerivedExpression  # noqa: E402
+from ...claim import Check, CheckOutcome, DerivedExpression  # noqa: E402
 
 GRID = ((2, 3), (2, 4), (3, 3), (3, 4))
 NAMES = {"backward": "s_0 = W^{-1}s_1", "zero": "s_0 = 0"}

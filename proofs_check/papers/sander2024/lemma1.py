@@ -1,6 +1,6 @@
 """Lemma 1 (§4, proof A.1): softmax attention can build the augmented tokens."""
 
-from ..claim import Claim
+from ...claim import Claim
 
 CLAIM = Claim(
     id="lemma1",
@@ -29,7 +29,7 @@ import dataclasses  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from ..claim import Check, CheckOutcome  # noqa: E402
+from ...claim import Check, CheckOutcome  # noqa: E402
 
 SCALES = (1.0, 2.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 32.0)
 
