@@ -48,3 +48,24 @@ C_MATRIX = (r"\mathbf{A} := (a^1,\dots,a^d) \in \mathbb{R}^{H\times d},\ \mathbf
 
 CONVERSION_NOTE = ("The text of the paper was converted from PDF; a bold C stands for B^T A and "
                    "'\\mathbb{B}^* \\cap \\mathbb{A}^*' for B^{*T} A^*, as the appendix proofs restate.")
+
+# The token s_0 that the first augmented token e_1 = (0, s_1, s_0) needs (§4). The paper never defines it; it
+# uses two values, in different places. One definition shared by every claim it affects (prop1, lemma4, prop2,
+# lemma1, fig5): each reports a verdict under both.
+S0_ZERO = "zero"
+S0_BACKWARD = "backward"
+S0_CONVENTIONS = {
+    S0_ZERO: r"s_0 = 0\ \text{(zero padding)}",
+    S0_BACKWARD: r"s_0 = W^{-1}s_1\ \text{(the AR process run one step back)}",
+}
+S0_DEFINITION = (
+    r"e_1 = (0, s_1, s_0)\ \text{needs a token } s_0 \text{ that the paper never defines. It uses two values: } "
+    r"s_0 = 0 \text{ in the proof of Proposition 1 (A.2: } \eta\sum_{t=1}^{T} s_t s_{t-1}^{\top} s_T \text{ equals "
+    r"the gradient step from } W_0 = 0 \text{ only if the } t = 1 \text{ term vanishes) and in its experiments "
+    r"(the authors' augmented.py pads with zeros); } s_0 = W^{-1}s_1 = \lambda^{-1} \text{ in (9) and Propositions "
+    r"2 and 8 (A.3: the } t = 1 \text{ terms of (9) read } s_0 = \lambda^{-1}\text{)}."
+)
+S0_WHERE = {
+    S0_ZERO: "the paper's convention in the proof of Proposition 1 (A.2) and in its experiments (§6, Figure 5)",
+    S0_BACKWARD: "the paper's convention in (9), Lemma 4 and Propositions 2 and 8 (A.3)",
+}
