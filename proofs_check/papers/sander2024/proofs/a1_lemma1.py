@@ -19,7 +19,7 @@ import sympy
 from ical_verify.theory.augmented_attention import augmented_tokens
 
 from ....claim import Proof, StepOutcome
-from ._steps import StepCheck, is_zero, judge, step
+from ._steps import StepCheck, is_zero, judge, matrix_zero, step
 
 C = sympy.Symbol("c", positive=True)            # logit scale
 ROWS = range(1, 6)                              # t = 1..5
@@ -60,7 +60,7 @@ def check_values(ctx, printed, correction) -> StepOutcome:
         s = sympy.Matrix(sympy.symbols(f"u1:{d + 1}"))
         s_prev = sympy.Matrix(sympy.symbols(f"v1:{d + 1}"))
         token = augmented_tokens([s_prev, s])[0]           # e = (0, s, s_prev)
-        ok &= W1.shape == (3 * d, d) and (W1 * s + W2 * s_prev - token).is_zero_matrix
+        ok &= W1.shape == (3 * d, d) and matrix_zero(W1 * s + W2 * s_prev - token)
     return judge(ok, f"W_V^1 s_t + W_V^2 s_(t-1) = (0, s_t, s_(t-1)) = e_t (the block layout of §3) for d = 1, 2, 3: {ok}.")
 
 
@@ -119,10 +119,10 @@ def check_output(ctx, printed, correction) -> StepOutcome:
     bad = []
     for t in printed["rows"]:
         got = _limit_output(t, s_seq, d)
-        if not (got - printed["target"](t, s_seq)).is_zero_matrix:
+        if not matrix_zero(got - printed["target"](t, s_seq)):
             bad.append(t)
     corr_ok = correction is not None and all(
-        (_limit_output(t, s_seq, d) - correction["target"](t, s_seq)).is_zero_matrix for t in correction["rows"])
+        matrix_zero(_limit_output(t, s_seq, d) - correction["target"](t, s_seq)) for t in correction["rows"])
     first = _limit_output(1, s_seq, d)
     return judge(not bad, f"The c → ∞ limit of the layer's output equals e_t = (0, s_t, s_(t-1)) for t = 2..{Tn} and "
                  f"differs at t in {bad}: at t = 1 it is {list(first.T)} = (0, s_1, s_1), not (0, s_1, s_0) (for "

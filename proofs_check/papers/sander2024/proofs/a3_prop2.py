@@ -526,7 +526,8 @@ def check_identification(ctx, printed, correction) -> StepOutcome:
             eqs += [sympy.expand(v) for v in g.terms.values() if sympy.expand(v) != 0]
         M = sympy.Matrix([[sympy.diff(e, c) for c in cs] for e in eqs])
         r = M.rank()
-        implied = all(sympy.Matrix.vstack(M, sympy.Matrix([[sympy.diff(p, c) for c in cs]])).rank() == r
+        implied = all(sympy.expand(p).subs({c: 0 for c in cs}) == 0
+                      and sympy.Matrix.vstack(M, sympy.Matrix([[sympy.diff(p, c) for c in cs]])).rank() == r
                       for p in printed)
         ok &= implied
         rows.append({"d": d, "T": T_, "rank": r, "printed_implied": implied})
@@ -647,9 +648,18 @@ def _dot(x, y):
     return sum((xi.conjugate() * yi for xi, yi in zip(x, y)), LaurentPolynomial(x[0].nvars))
 
 
+def _truth_optimum(seq, eta):
+    """η Σ_t (s_(t-1)^* s_T) s_t, written out independently of the transcriptions."""
+    T_ = len(seq) - 1
+    out = sympy.zeros(seq[0].shape[0], 1)
+    for t in range(1, T_ + 1):
+        out += eta * (seq[t - 1].H * seq[T_])[0, 0] * seq[t]
+    return out
+
+
 def check_optimum(ctx, printed, correction) -> StepOutcome:
     kappa = sympy.Symbol("kappa", real=True)
-    ok_corr, rows = True, []
+    model_ok, rows = True, []
     for d, T_ in ((1, 3), (2, 3)):
         out = aa.model4_laurent_output(d, T_, "backward",
                                        coefficient=lambda k, l: [kappa, 0, ETA, -kappa][k - 1] * [1, 0][l - 1])
@@ -657,15 +667,17 @@ def check_optimum(ctx, printed, correction) -> StepOutcome:
         want = [sum((_dot(seq[t - 1], seq[T_]) * seq[t][i] * ETA for t in range(1, T_ + 1)), LaurentPolynomial(d))
                 for i in range(d)]
         same = all(all(is_zero(v) for v in (a_ - b_).terms.values()) for a_, b_ in zip(out, want))
-        ok_corr &= same
+        model_ok &= same
         rows.append({"d": d, "T": T_, "equal": same})
-    # the printed form (an extra factor s_T) against the corrected one, d = 1, generic sequences
-    seq = symbolic_vectors(1, 3, True)
-    printed_ok = matrix_zero(printed(seq, ETA) - optimum_corrected(seq, ETA))
-    return judge(printed_ok and ok_corr, "At the optimum (a_3 b_1 = η*, a_2 = b_2 = 0, a_1 = -a_4 = κ arbitrary) model (4) "
-                 f"on C_U sequences equals Σ_t η*(s_(t-1)^* s_T) s_t (κ drops out since s_t^* s_T = s_(t-1)^* s_(T-1)): "
-                 f"{rows}. The printed 'η* s_(t-1)^* s_T s_T s_t' has one factor s_T too many (d = 1: equal to the "
-                 f"corrected form {printed_ok}).", corrected_holds=ok_corr, inherited=False,
+    seq1 = symbolic_vectors(1, 3, True)
+    printed_ok = matrix_zero(printed(seq1, ETA) - _truth_optimum(seq1, ETA))
+    corr_ok = correction is not None and all(matrix_zero(correction(s, ETA) - _truth_optimum(s, ETA))
+                                             for s in (seq1, symbolic_vectors(2, 3, True)))
+    return judge(model_ok and printed_ok, "At the optimum (a_3 b_1 = η*, a_2 = b_2 = 0, a_1 = -a_4 = κ arbitrary) model "
+                 f"(4) on C_U sequences equals Σ_t η*(s_(t-1)^* s_T) s_t (κ drops out since s_t^* s_T = s_(t-1)^* "
+                 f"s_(T-1)): {rows}. The printed 'η* s_(t-1)^* s_T s_T s_t' has one factor s_T too many (d = 1, "
+                 f"generic sequences: equal to Σ_t η*(s_(t-1)^* s_T) s_t: {printed_ok}; the corrected form: {corr_ok}).",
+                 corrected_holds=model_ok and corr_ok, inherited=False,
                  correction=r"\mathcal{T}_{\theta^*}(e_{1:T}) = \sum_t \eta^* (s_{t-1}^* s_T)\, s_t", severity="typo",
                  metrics={"cases": rows})
 

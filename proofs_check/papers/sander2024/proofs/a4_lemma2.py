@@ -149,7 +149,7 @@ def check_bta(ctx, printed, correction) -> StepOutcome:
             for i in range(d):
                 lhs = sum((lam[j] ** (t - T + 1) * lam[i] ** (t - 1) * C[i, j] for j in range(d)), LaurentPolynomial(d))
                 syms = sympy.symbols(f"l1:{d + 1}")
-                rhs = sum((bta_printed(A, B, syms[j], syms[i], i, j, t, T) for j in range(d)), sympy.Integer(0))
+                rhs = sum((printed(A, B, syms[j], syms[i], i, j, t, T) for j in range(d)), sympy.Integer(0))
                 bad += sympy.expand(sympy.expand(lhs.as_expr(syms)) - sympy.expand(rhs)) != 0
     return judge(bad == 0, f"([BᵀA] λ^(t-T+1) ⊙ λ^(t-1))_i computed with the matrix product (A rows a_h) equals "
                  f"Σ_j Σ_h b_h^i a_h^j λ_j^(t-T+1) λ_i^(t-1) for every t, i and (H, d, T) in {SIZES}: {bad} mismatches.",

@@ -150,10 +150,14 @@ def _reduction_cross_check(form_fn, context, sizes, transcription=None) -> dict:
     return {"cases": rows, "model_mismatches": bad_model, "transcription_mismatches": bad_transcription}
 
 
-def prop4_certified(which: str, form=None):
-    """Proposition 4 printed (``which="printed"``) or corrected, for every d >= 1 and T >= 2."""
+def prop4_certified(which: str, form=None, suite=None):
+    """Proposition 4 printed (``which="printed"``) or corrected, for every d >= 1 and T >= 2.
+
+    ``form`` replaces the certified closed form (a function of the row statistics returning a pattern form) and
+    ``suite`` the suite's own function of (C, p) it is cross-checked against (for controls).
+    """
     default = cf.prop4_printed_form if which == "printed" else cf.prop4_corrected_form
-    suite = th.prop4_printed if which == "printed" else th.prop4_corrected
+    suite = suite or (th.prop4_printed if which == "printed" else th.prop4_corrected)
 
     def run(ctx) -> CheckOutcome:
         fn = form or default
