@@ -178,7 +178,8 @@ def check_gd_step(ctx, printed, correction) -> StepOutcome:
 
 
 PROOF = Proof(source="Appendix A.2", steps=(
-    step("A.2.0", r"W_0 = 0 \text{ (for simplicity; see Von Oswald et al. (2023b) for a full proof)}",
+    step("A.2.0", r"\text{We briefly recall the reasoning as presented in Von Oswald et al. (2023b), and consider the "
+                   r"case } W_0 = 0 \text{ for simplicity. See Von Oswald et al. (2023b) for a full proof.}",
          meaning="The proof treats $W_0 = 0$ and defers 'any gradient descent initialization' $W_0$ to the "
                  "reference.", claims_from=("Von Oswald et al. (2023b)",),
          method="symbolic: homogeneity degree of model (4) (generic 3 x 3 A, B) vs the GD step from W_0",
@@ -197,9 +198,9 @@ PROOF = Proof(source="Appendix A.2", steps=(
          meaning="'The gradient of L at $W_0 = 0$'; L = (5).", claims_from=("(5)",),
          method="symbolic: gradient of (5) on generic real and complex sequences",
          check=StepCheck(check_gradient, gradient_printed, gradient_corrected)),
-    step("A.2.4", r"\eta \sum_{t=1}^{T} s_t s_{t-1}^{\top} s_T = (0 - \eta\nabla_W L(0, e_{1:T}))\,s_T",
-         meaning="'Therefore, (4) corresponds to a single step of gradient descent starting from $W_0 = 0$' "
-                 "(the equality it asserts).", claims_from=("A.2.2", "A.2.3"),
+    step("A.2.4", r"\text{Therefore, (4) corresponds to a single step of gradient descent starting from } W_0 = 0.",
+         meaning=r"The equality it asserts: $\eta \sum_{t=1}^{T} s_t s_{t-1}^{\top} s_T = (0 - \eta\nabla_W "
+                 r"L(0, e_{1:T}))\,s_T$.", claims_from=("A.2.2", "A.2.3"),
          method="symbolic: generic complex sequences under s_0 = 0 and s_0 = W^(-1)s_1",
          check=StepCheck(check_gd_step, gd_target)),
 ))

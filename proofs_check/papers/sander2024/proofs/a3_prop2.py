@@ -740,8 +740,9 @@ MEANING = (r"Model (4), Assumption 2, $\mathcal{C}_U$, $s_t = \lambda^{t-1}$ ($s
            r"$j = 1..d$.")
 
 PROOF = Proof(source="Appendix A.3 (proof of Proposition 8, i.e. Proposition 2)", steps=(
-    step("P8.0", r"\text{Proposition 2} \iff \text{Proposition 8: } c_{\alpha,\beta} = 0\ ((\alpha,\beta) \ne (-1,0)),\ "
-                 r"c_{-1,0} = \eta^*", meaning=MEANING + " 'Using the notations of Lemma 4, Proposition 2 now writes as follows'.",
+    step("P8.0", r"\text{Using the notations of Lemma 4, Proposition 2 now writes as follows.}",
+         meaning=MEANING + r" Proposition 8: $c_{\alpha,\beta} = 0$ for $(\alpha,\beta) \ne (-1,0)$ and "
+                           r"$c_{-1,0} = \eta^*$, against Proposition 2's $a_1^*+a_4^* = a_2^* = b_2^* = 0$, $a_3^*b_1^* = \eta^*$.",
          claims_from=("Lemma 4",), method="symbolic: SymPy solve of both condition sets",
          check=StepCheck(check_restatement, prop2_conditions)),
     step("P8.1",
@@ -768,17 +769,22 @@ PROOF = Proof(source="Appendix A.3 (proof of Proposition 8, i.e. Proposition 2)"
                            r"\beta_1-\beta_2=0}$.", claims_from=("P8.1",),
          method="index patterns + symbolic exponents", check=StepCheck(make_case_check(("4", "4'"), "Case 4)"),
                                                                      CASES_PRINTED)),
-    step("P8.6", r"\alpha_1 - \alpha_2 = \beta_1 - \beta_2 \text{ for a non-zero expectation}",
-         meaning=MEANING + " 'all the terms that do not satisfy ... lead to 0 expectation'.",
+    step("P8.6", r"\text{all the terms that do not satisfy } \alpha_1 - \alpha_2 = \beta_1 - \beta_2 \text{ will lead to 0 "
+                 r"expectation}",
+         meaning=MEANING,
          claims_from=("P8.2", "P8.3", "P8.4", "P8.5"), method="index patterns + symbolic exponents, every pattern",
          check=StepCheck(check_selection, lambda a1, a2, b1, b2: a1 - a2 - (b1 - b2))),
     step("P8.7", r"\sum c_{\alpha,\beta}\lambda_j^{T-t-\alpha}\lambda_i^{t+\beta-1}\lambda_i^{-T} = \sum_{t,\alpha,\beta} "
                  r"c_{\alpha,\beta}\sum_j (\lambda_j^{T-t-\alpha}\lambda_i^{t+\beta-1-T})", meaning=MEANING + " The second term.",
          claims_from=("P8.1",), method="symbolic: Laurent polynomials, d = 2, T = 3",
          check=StepCheck(check_second_rewrite, lambda t, be, T_: t + be - 1 - T_)),
-    step("P8.8", r"i \ne j:\ t + \alpha = T,\ T = t + \beta - 1 \Rightarrow t = T + 1;\qquad i = j:\ "
-                 r"\mathbb{E}(\lambda_i^{\beta-\alpha-1}) \ne 0 \iff (\alpha, \beta) = (-1, 0)",
-         meaning=MEANING + " The two bullet points on the second term.", claims_from=("P8.7",),
+    step("P8.8", r"\text{When } i \neq j, \text{ the expectation of } \lambda_j^{T-t-\alpha} \lambda_i^{t+\beta-1-T} "
+                 r"\text{ is not 0 iff } t + \alpha = T \text{ and } T = t + \beta - 1 \dots \text{ we have } t = T + 1 "
+                 r"\text{ which is not possible. When } i = j, \text{ the expectation of } \lambda_j^{T-t-\alpha} "
+                 r"\lambda_i^{t+\beta-1-T} = \lambda_i^{\beta-\alpha-1} \text{ is not 0 iff } \beta = \alpha + 1, "
+                 r"\text{ that is } \beta = 0 \text{ and } \alpha = -1.",
+         meaning=MEANING + " The two bullet points on the second term (abridged: 'this implies $\\alpha = \\beta - 1$ and "
+                           "therefore $\\alpha = -1$ and $\\beta = 0$').", claims_from=("P8.7",),
          method="index patterns + symbolic exponents, box [1, T]",
          check=StepCheck(check_cross_cases, {"i != j": lambda al, be: False, "i = j": lambda al, be: (al, be) == GD})),
     step("P8.9", r"\mathbb{E}_{\lambda}\left(\sum_{t,\alpha,\beta} c_{\alpha,\beta} \sum_{j} (\lambda_{j}^{T-t-\alpha} "
@@ -804,7 +810,8 @@ PROOF = Proof(source="Appendix A.3 (proof of Proposition 8, i.e. Proposition 2)"
                            "restored from the next paragraph ('We also just showed that the first term is non-negative').",
          claims_from=("P8.11",), method="symbolic: exact mean squares, (d, T) = (1, 3), (2, 3)",
          check=StepCheck(check_nonnegative, first_term_printed)),
-    step("P8.13", r"\min_c K_Tc^2 - 2Tc + 1 \text{ is reached for } c_{-1,0} \neq 0", meaning=MEANING,
+    step("P8.13", r"\text{The minimum of } K_T c_{-1,0}^2 - 2T c_{-1,0} + 1 \text{ is reached for } c_{-1,0} \neq 0.",
+         meaning=MEANING,
          claims_from=("P8.10",), method="symbolic: the GD-form loss (engine) and its minimiser over T = 2..T_max",
          check=StepCheck(check_min_nonzero, gd_quadratic_printed)),
     step("P8.14", r"\sum_{t,j,\alpha\in\mathcal{A},\beta\in\mathcal{B},(\alpha,\beta)\neq(-1,0)}c_{\alpha,\beta}"
@@ -822,20 +829,24 @@ PROOF = Proof(source="Appendix A.3 (proof of Proposition 8, i.e. Proposition 2)"
          method="symbolic: exact rank test against the full coefficient system, (d, T) = (1, 2), (1, 3), (2, 3)",
          check=StepCheck(check_identification, [CSYM[(1, -1)], CSYM[(-1, -1)] + CSYM[(0, 0)],
                                                 CSYM[(1, 0)] + CSYM[(0, -1)]])),
-    step("P8.17", r"v_{-1} = 0", meaning=MEANING + r" 'If $v_{-1} \neq 0$ ... contradicts $c_{-1,0} \neq 0$'.",
+    step("P8.17", r"\text{If } v_{-1} \neq 0 \dots \text{ which contradicts } c_{-1,0} \neq 0. \text{ Therefore, } v_{-1} = 0.",
+         meaning=MEANING + " The case analysis with $c_{\\alpha,\\beta} = u_\\alpha v_\\beta$ (abridged).",
          claims_from=("P8.16", "P8.13"), method="symbolic: SymPy solve with c = u v, u_(-1) v_0 != 0",
          check=StepCheck(make_uv_check("v_(-1)"), lambda u1, u0, um, v0, vm: vm)),
-    step("P8.18", r"u_1 = 0", meaning=MEANING + r" 'if $u_1 \neq 0$ ... impossible because $v_0 \neq 0$'.",
+    step("P8.18", r"\text{Now, if } u_1 \neq 0 \dots \text{ which is impossible because } v_0 \neq 0. \text{ Therefore, } u_1 = 0.",
+         meaning=MEANING + " (abridged)",
          claims_from=("P8.16", "P8.17"), method="symbolic: SymPy solve", check=StepCheck(make_uv_check("u_1"),
                                                                                       lambda u1, u0, um, v0, vm: u1)),
-    step("P8.19", r"u_1 = v_{-1} = 0,\ c_{0,0} = 0,\ u_0 = 0", meaning=MEANING + " 'This shows that loss (9) is minimal "
-         r"for $c_{\alpha,\beta} = 0$ if $(\alpha,\beta) \neq (-1,0)$'.", claims_from=("P8.17", "P8.18"),
+    step("P8.19", r"\text{So } u_1 = v_{-1} = 0, \text{ and } c_{0,0} = 0, \text{ so that } u_0 = 0.",
+         meaning=MEANING + " 'This shows that loss (9) is minimal for $c_{\\alpha,\\beta} = 0$ if "
+                           "$(\\alpha,\\beta) \\neq (-1,0)$'.", claims_from=("P8.17", "P8.18"),
          method="symbolic: SymPy solve", check=StepCheck(make_uv_check("u_0 (and u_1, v_(-1))"),
                                                          lambda u1, u0, um, v0, vm: u0 ** 2 + u1 ** 2 + vm ** 2)),
     step("P8.20", r"K_T := \mathbb{E}_{\lambda} (\sum_{t_1, j_1, t_2, j_2} \lambda_{j_1}^{T-t_1+1} \lambda_{j_2}^{-T+t_2-1} "
                   r"\lambda_i^{t_1-t_2})", meaning=MEANING, claims_from=("P8.1",),
          method="symbolic exponents", check=StepCheck(check_kt_definition, kt_def_printed)),
-    step("P8.21", r"\text{cases 3), 4): } t_2 = T + 1 \text{ or } t_1 = T + 1", meaning=MEANING + " 'which is not possible'.",
+    step("P8.21", r"\text{In cases 3) and 4) we obtain as a necessary condition for non-zero expectation: } t_2 = T + 1 "
+                  r"\text{ or } t_1 = T + 1", meaning=MEANING + " 'which is not possible'.",
          claims_from=("P8.4", "P8.5", "P8.20"), method="index patterns + symbolic exponents, box [1, T]",
          check=StepCheck(check_cases_34, {"3": [t2 - T - 1], "4": [t2 - T - 1], "4'": [t1 - T - 1]})),
     step("P8.22", r"K_T = \left(\sum_{j_1=j_2=i}\sum_{t_1,t_2} 1\right) + \left(\sum_{j_1=j_2\neq i}\sum_{t_1=t_2} 1\right) "

@@ -161,9 +161,9 @@ MEANING = (r"$\mathsf{C} = \mathbf{B}^\top\mathbf{A}$; $p = P_{T-1}$ (entries $t
 
 PROOF = Proof(source="Appendix A.5", steps=(
     step("A.5.1",
-         r"l(\theta) = 0 \Rightarrow \text{for almost all } \lambda \in \mathcal{U}^d,\ \mathcal{T}_{\theta}(s_{1:T}) = "
-         r"\lambda^T",
-         meaning=MEANING, claims_from=("(3)",),
+         r"\text{Therefore, for almost all } \lambda \in \mathcal{U}^d \text{ and } s_t = \lambda^{t-1}, \text{ one has } "
+         r"\mathcal{T}_{\theta}(s_{1:T}) = \lambda^T",
+         meaning=MEANING + r" From $l(\theta) = 0$.", claims_from=("(3)",),
          method="symbolic: E|f|^2 as the constant term of f f̄ vs the sum of squared coefficients (Parseval)",
          check=StepCheck(check_parseval, parseval_printed)),
     step("A.5.2",
@@ -182,7 +182,7 @@ PROOF = Proof(source="Appendix A.5", steps=(
          meaning=MEANING + " At optimal parameters, on any tokens $e_t$.",
          claims_from=("A.5.3", "(6)"), method="symbolic: model (6) on generic complex tokens, (d, T) = (2, 3), (3, 2)",
          check=StepCheck(check_output, output_printed)),
-    step("A.5.5", r"H \geq d",
+    step("A.5.5", r"\text{Therefore, one must have } H \geq d",
          meaning=MEANING + " The statement of Proposition 3: 'Therefore, one must have $H \\geq d$'; A.5 gives no "
                            "argument for it.",
          claims_from=("A.5.3",), method="symbolic: det(BᵀA) for H = 1..d, d = 2, 3",

@@ -280,8 +280,7 @@ PROOF = Proof(source="Appendix A.6", steps=(
                                         "loss, (d, T) = (2, 3), (3, 2)",
          check=StepCheck(check_first_term, lambda pa, pb, cij, cik: pa * pb * cij * cik)),
     step("A.6.4",
-         r"\mathbb{E}(\lambda_j^{T-t-1}\lambda_k^{t'-T+1}\lambda_i^{t'-t}) = \delta_{t'=t=T-1} \text{ when } j \neq k, "
-         r"\quad \delta_{t'=t} \text{ when } j = k",
+         r"\text{When } j \neq k, \text{ it is } \delta_{t'=t=T-1}. \text{ When } j = k \text{ it is } \delta_{t'=t}.",
          meaning=MEANING + r" Uses $\mathbb{E}\lambda_i^k = \delta_{k=0}$ and independence of the $\lambda_i$.",
          claims_from=("A.6.3", "torus moments (A.3)"),
          method="index patterns + symbolic exponents: every pattern of (i, j, k), symbolic T (all d, all T)",
