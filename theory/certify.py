@@ -54,9 +54,11 @@ class Certificate:
     systems: list = field(default_factory=list)
 
     def summary(self) -> str:
+        n = len(self.cases)
+        cases = f"{n} case{'s' if n != 1 else ''} checked"
         if self.holds:
-            return f"{self.name} holds for {self.scope} ({self.method}; {len(self.cases)} finite cases checked)"
-        return f"{self.name} does not hold: it {self.scope} ({self.method}; {len(self.cases)} finite cases checked)"
+            return f"{self.name} holds for {self.scope} ({self.method}; {cases})"
+        return f"{self.name} does not hold: it {self.scope} ({self.method}; {cases})"
 
 
 # Laurent monomials with symbolic exponents ------------------------------------------------------------

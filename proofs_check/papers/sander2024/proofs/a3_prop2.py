@@ -509,7 +509,7 @@ def check_pure(ctx, printed, correction) -> StepOutcome:
                  f"λ_i^(t+β-1): equal to the display's T Σ_(β-α=e) c for d = 1 ({d1}); for d = 2 ({d2}) the terms j != i "
                  "with t = T - α (α = 0, 1) are monomials in λ_i alone too and add (d-1) Σ_(α in {0,1}) c: e.g. d = 2, "
                  f"T = 3: { {k: str(v) for k, v in pure2.items()} }. The display also writes α, β outside their sum.",
-                 justified=d2, missing="the terms j != i with t = T - α (λ_j^0): the identification of A.3.17 still "
+                 justified=d2, missing="the terms j != i with t = T - α (λ_j^0): the identification of P8.16 still "
                                        "holds because those terms only add multiples of the same combinations "
                                        "(checked there on the full coefficient system).",
                  correction=r"[\lambda_i^{T-1+e}]\ = T\sum_{\beta-\alpha=e}c_{\alpha,\beta} + (d-1)"
