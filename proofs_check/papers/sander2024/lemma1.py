@@ -1,9 +1,12 @@
 """Lemma 1 (§4, proof A.1): softmax attention can build the augmented tokens."""
 
 from ...claim import Claim
+from .proofs.a1_lemma1 import PROOF
 
 CLAIM = Claim(
     id="lemma1",
+    proof=PROOF,
+    erratum_step="A.1.3",
     kind="lemma",
     title="Augmented tokens from a two-head softmax attention layer",
     source="§4, Lemma 1; proof in Appendix A.1",

@@ -8,6 +8,8 @@ from ical_verify.numerics.samplers import unitary_contexts
 
 from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, HERMITIAN, MODEL_6
+from .proofs.a4_lemma2 import PROOF
+from .proofs.certificates import lemma2_all_sizes
 
 #: (H, d, T) of the symbolic derivation (d = 1..3, T = 2..6, H = 1..4).
 SYMBOLIC_CASES = ((1, 1, 2), (2, 1, 6), (1, 2, 3), (2, 2, 4), (3, 2, 6), (2, 3, 2), (3, 3, 5), (4, 3, 6))
@@ -75,6 +77,7 @@ def check_torch_forward(ctx) -> CheckOutcome:
 
 CLAIM = Claim(
     id="lemma2",
+    proof=PROOF,
     kind="lemma",
     title="Output of the diagonal linear-attention model (6)",
     source="§5, Lemma 2; proof in Appendix A.4",
@@ -100,5 +103,7 @@ CLAIM = Claim(
               "model (6) derived symbolically from its definition equals the printed right-hand side"),
         Check("torch-forward", "property", "printed", check_torch_forward,
               "the PyTorch model (6) agrees with Lemma 2's formula at random parameters"),
+        Check("certified-all-d-H-T", "symbolic", "printed", lemma2_all_sizes(),
+              "Lemma 2 for every d, H and T (termwise, symbolic exponents)"),
     ),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ...claim import Check, CheckOutcome, Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, MODEL_6
+from .proofs.a8_lemma3 import PROOF
+from .proofs.certificates import lemma3_all_sizes
 
 
 def check_symbolic(ctx) -> CheckOutcome:
@@ -69,6 +71,7 @@ def check_torch(ctx) -> CheckOutcome:
 
 CLAIM = Claim(
     id="lemma3",
+    proof=PROOF,
     kind="lemma",
     title="A rank-delta exact predictor for orthogonal contexts",
     source="§5.2, Lemma 3; proof in Appendix A.8",
@@ -86,5 +89,7 @@ CLAIM = Claim(
               "model (6) with Lemma 3's parameters predicts λ^T identically on C_O (δ <= 3, T <= 6)"),
         Check("torch-exact-prediction", "property", "printed", check_torch,
               "PyTorch model (6) with Lemma 3's parameters, d = 10, T_max = 15"),
+        Check("certified-all-delta-T", "symbolic", "printed", lemma3_all_sizes(),
+              "Lemma 3 for every δ and T (symbolic exponents)"),
     ),
 )

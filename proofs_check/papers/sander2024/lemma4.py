@@ -2,9 +2,12 @@
 
 from ...claim import Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_2, LOSS_3, MODEL_4, TORUS_MOMENTS
+from .proofs.a3_prop2 import PROOF_LEMMA4 as PROOF
+from .proofs.certificates import lemma4_all_sizes, lemma4_zero_padding_all_sizes
 
 CLAIM = Claim(
     id="lemma4",
+    proof=PROOF,
     kind="lemma",
     title="Structure of the augmented-token loss (9)",
     source="Appendix A.3, Lemma 4, equation (9)",
@@ -142,4 +145,9 @@ CLAIM = dataclasses.replace(CLAIM, checks=(
                            "block derivation agrees with the generic SymPy model (4)"),
                      Check("zero-padding-form", "symbolic", "corrected", zero_padding_form,
                            "the form of (9) under zero padding"),
+                     Check("certified-all-d-T", "symbolic", "printed", lemma4_all_sizes(),
+                           "(9) against model (4) for every d and T (termwise, symbolic exponents)"),
+                     Check("certified-zero-padding-all-d-T", "symbolic", "corrected",
+                           lemma4_zero_padding_all_sizes(),
+                           "the zero-padding form of (9) for every d and T"),
 ))

@@ -2,9 +2,12 @@
 
 from ...claim import Claim
 from ._common import HERMITIAN, INNER_LOSS_5, MODEL_4
+from .proofs.a2_prop1 import PROOF
 
 CLAIM = Claim(
     id="prop1",
+    proof=PROOF,
+    erratum_step="A.2.0",
     kind="proposition",
     title="Linear attention implements one gradient-descent step (Von Oswald et al.)",
     source="§4, Proposition 1; construction (8) and proof in Appendix A.2",

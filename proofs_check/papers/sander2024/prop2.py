@@ -2,6 +2,8 @@
 
 from ...claim import Claim
 from ._common import ASSUMPTION_1, ASSUMPTION_2, INNER_LOSS_5, LOSS_3, MODEL_4
+from .proofs.a3_prop2 import PROOF
+from .proofs.certificates import gd_constants_all_sizes
 
 PROPOSITION_8 = (
     r"\textbf{Proposition 8} (In-context autoregressive learning with gradient-descent.). Suppose "
@@ -14,6 +16,8 @@ PROPOSITION_8 = (
 
 CLAIM = Claim(
     id="prop2",
+    proof=PROOF,
+    erratum_step="P8.27",
     kind="proposition",
     title="In-context autoregressive learning with gradient descent",
     source="§4, Proposition 2; restated as Proposition 8 and proved in Appendix A.3",
@@ -360,4 +364,6 @@ CLAIM = dataclasses.replace(CLAIM, checks=(
           "Adam-trained Assumption-2 model reaches a3 b1 within 2% of eta*"),
     Check("trained-full-AB", "trained-model", "corrected", trained_full_check,
           "full A, B trained on C_U: loss vs the GD form and distance to the GD step"),
+    Check("certified-gd-constants-all-d-T", "symbolic", "corrected", gd_constants_all_sizes(),
+          "K_T, J_T and eta* for every d and T under both s_0 conventions"),
 ))

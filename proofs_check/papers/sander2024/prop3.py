@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, LOSS_3, MODEL_6
+from .proofs.a5_prop3 import PROOF
 
 ZERO_SET_CASES = tuple((d, T) for d in (1, 2, 3) for T in (2, 3, 4, 5))
 
@@ -190,6 +191,7 @@ def check_in_context_mapping(ctx) -> CheckOutcome:
 
 CLAIM = Claim(
     id="prop3",
+    proof=PROOF,
     kind="proposition",
     title="Unitary optimal in-context mapping",
     source="§5.1, Proposition 3; proof in Appendix A.5",

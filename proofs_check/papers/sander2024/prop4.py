@@ -6,6 +6,8 @@ import numpy as np
 
 from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, LOSS_3, MODEL_6
+from .proofs.a6_prop4 import PROOF
+from .proofs.certificates import prop4_certified
 
 CORRECTED = (
     r"\ell(\mathbf{A}, \mathbf{B}, P) = \sum_{T=2}^{T_{\max}} l(\mathbf{B}^{\top}\mathbf{A}, P_{T-1}),\quad "
@@ -164,6 +166,8 @@ def check_monte_carlo(which: str):
 
 CLAIM = Claim(
     id="prop4",
+    proof=PROOF,
+    erratum_step="A.6.5",
     kind="proposition",
     title="Quadratic loss",
     source="§5.1, Proposition 4; proof in Appendix A.6",
@@ -196,5 +200,9 @@ CLAIM = Claim(
               "6-sigma Monte Carlo vs the printed form"),
         Check("monte-carlo-corrected", "monte-carlo", "corrected", check_monte_carlo("corrected"),
               "6-sigma Monte Carlo vs the corrected form"),
+        Check("certified-printed-all-d-T", "symbolic", "printed", prop4_certified("printed"),
+              "the printed l(C, p) against the exact loss for every d and T (index patterns + symbolic exponents)"),
+        Check("certified-corrected-all-d-T", "symbolic", "corrected", prop4_certified("corrected"),
+              "the corrected l(C, p) for every d and T (index patterns + symbolic exponents)"),
     ),
 )

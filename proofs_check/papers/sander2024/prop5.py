@@ -6,6 +6,7 @@ import numpy as np
 import sympy
 
 from ...claim import Check, CheckOutcome, Claim, DerivedExpression, RunContext
+from .proofs.a7_prop5 import PROOF
 
 CLAIM_ID = "prop5"
 
@@ -271,6 +272,7 @@ def check_proof_a7(ctx: RunContext) -> CheckOutcome:
 
 CLAIM = Claim(
     id="prop5",
+    proof=PROOF,
     kind="proposition",
     title="Global convergence of gradient flow in the scalar case",
     source="§5.1, Proposition 5; proof in Appendix A.7",

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from ...claim import Check, CheckOutcome, Claim, DerivedExpression
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, LOSS_3, MODEL_6
+from .proofs.a9_prop6 import PROOF
+from .proofs.certificates import orthogonal_closed_form_all_sizes
 
 #: The conditions as restated in the appendix proof A.9.
 RESTATED_A9 = (
@@ -257,6 +259,8 @@ def check_closed_form_mc(ctx) -> CheckOutcome:
 
 CLAIM = Claim(
     id="prop6",
+    proof=PROOF,
+    erratum_step="A.9.4",
     kind="proposition",
     title="Orthogonal optimal in-context mapping",
     source="§5.2, Proposition 6; proof in Appendix A.9",
@@ -293,5 +297,7 @@ CLAIM = Claim(
               "derived closed-form C_O population loss vs the exact engine"),
         Check("closed-form-loss-monte-carlo", "monte-carlo", "corrected", check_closed_form_mc,
               "derived closed-form C_O loss vs 6-sigma Monte Carlo, d up to 10, T up to 15"),
+        Check("certified-closed-form-all-delta-T", "symbolic", "corrected", orthogonal_closed_form_all_sizes(),
+              "the closed-form C_O loss for every δ and T (index patterns + symbolic exponents)"),
     ),
 )

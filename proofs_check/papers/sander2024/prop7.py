@@ -6,6 +6,7 @@ import numpy as np
 import sympy
 
 from ...claim import Check, CheckOutcome, Claim, DerivedExpression, RunContext
+from .proofs.a10_prop7 import PROOF
 
 CLAIM_ID = "prop7"
 
@@ -318,6 +319,8 @@ def check_positive_definite(ctx: RunContext) -> CheckOutcome:
 
 CLAIM = Claim(
     id="prop7",
+    proof=PROOF,
+    erratum_step="A.10.1",
     kind="proposition",
     title="Conditioning of the positional-encoding-only loss (7)",
     source="§5.3, Proposition 7, equation (7); proof in Appendix A.10",
