@@ -261,8 +261,11 @@ class StepOutcome:
     severity: str | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     derived: list[DerivedExpression] = field(default_factory=list)
+    scope: str | None = None
 
     def __post_init__(self) -> None:
+        if self.scope is None and isinstance(self.metrics.get("scope"), str):
+            self.scope = self.metrics["scope"]
         if self.status not in STEP_STATUSES:
             raise ValueError(f"step status {self.status!r} is not one of {STEP_STATUSES}")
         if self.severity is not None and self.severity not in SEVERITIES:
@@ -487,13 +490,14 @@ class StepResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     derived: list[DerivedExpression] = field(default_factory=list)
     seconds: float = 0.0
+    scope: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         s = self.step
         return {"id": s.id, "equation": s.equation, "latex": s.latex, "meaning": s.meaning,
                 "claims_from": list(s.claims_from), "method": s.method, "status": self.status,
                 "detail": self.detail, "correction": self.correction, "severity": self.severity,
-                "metrics": self.metrics, "derived": [d.to_json() for d in self.derived],
+                "scope": self.scope, "metrics": self.metrics, "derived": [d.to_json() for d in self.derived],
                 "seconds": round(self.seconds, 4)}
 
 

@@ -82,7 +82,7 @@ def run_proof(claim: Claim, ctx: RunContext) -> ProofResult | None:
                                     metrics={"traceback": _traceback_tail(exc)}, seconds=time.perf_counter() - t0))
             continue
         steps.append(StepResult(step, out.status, out.detail, out.correction, out.severity, _jsonable(out.metrics),
-                                list(out.derived), time.perf_counter() - t0))
+                                list(out.derived), time.perf_counter() - t0, out.scope))
     return ProofResult(claim.proof.source, steps)
 
 
