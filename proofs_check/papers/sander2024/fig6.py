@@ -520,17 +520,15 @@ def figure(ctx: RunContext) -> ArtefactOutcome:
 
 def sensitivity(ctx: RunContext) -> ArtefactOutcome:
     """Data set 0 under other protocol choices: step 1/L and 0.25 instead of 0.5, threshold summed over T."""
-    from ical_verify.models.positional_only import PositionalOnlyConfig, sample_contexts
+    from ical_verify.models import positional_only as po
 
     ev = evidence(ctx)
     rows = []
     for k, mu in enumerate(MUS):
-        cfg = PositionalOnlyConfig(t_max=T_MAX, mu=mu, n_examples=N_EXAMPLES)
-        lam = sample_contexts(cfg, ctx.rng(1000 + k))
+        cfg = po.PositionalOnlyConfig(t_max=T_MAX, mu=mu, n_examples=N_EXAMPLES)
+        lam = po.sample_contexts(cfg, ctx.rng(1000 + k))                      # data set 0 (see evidence)
         base = ev["datasets"][0][mu]
-        from ical_verify.models import positional_only as po
-        stats = po.sufficient_statistics(lam, T_MAX)
-        lr_L = 1.0 / stats.lipschitz()
+        lr_L = 1.0 / po.sufficient_statistics(lam, T_MAX).lipschitz()
         for label, run in (("lr = 1/L", train_run(lam, mu, lr=lr_L)), ("lr = 0.25", train_run(lam, mu, lr=0.25)),
                            ("threshold / 29", train_run(lam, mu, threshold=LOSS_THRESHOLD / (T_MAX - 1)))):
             rows.append({"mu": mu, "variant": label, "max_abs_change_P": float(np.abs(run.P - base.P).max()),
