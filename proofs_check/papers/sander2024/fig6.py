@@ -211,7 +211,7 @@ def over_datasets(per: list[bool], what: str, values: dict[str, list[float]], ex
                 f"{SUCCESS_THRESHOLD} from the interval; probability that another seed changes the decision if the "
                 f"true rate were the observed one: {change:.2g}). {shown}." + (f" {extra}" if extra else "")),
         summary=f"{what}: {rate.successes}/{n} data sets; " + "; ".join(
-            f"{k} {s['median']:.3g} [{s['min']:.3g}, {s['max']:.3g}]" for k, s in list(stats.items())[:3]),
+            f"{k} {s['median']:.3g} [{s['min']:.3g}, {s['max']:.3g}]" for k, s in list(stats.items())[:4]),
         metrics={"rate": rate.to_json(), "decision_change_probability": change, "values": stats,
                  "threshold": SUCCESS_THRESHOLD},
         corrected=corrected,
