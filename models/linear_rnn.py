@@ -172,3 +172,107 @@ def least_squares_bound(s: np.ndarray | torch.Tensor, t_max: int) -> float:
         resid = Y - np.einsum("ni,ij->nj", X, M, optimize=False)          # (n, d)
         total += float(np.mean(np.abs(resid) ** 2))
     return total / (t_max - 1)
+
+
+# --------------------------------------------------------------------------------- several starts at once
+class LinearRNNStack(torch.nn.Module):
+    """S independent :class:`LinearRNN` (one per random start) evaluated in one pass.
+
+    Built from S ``LinearRNN`` instances (so each start keeps its own initialisation); :meth:`member` returns
+    start k as a ``LinearRNN`` again, so that results are read through the single-start model.
+    """
+
+    def __init__(self, members: list[LinearRNN]):
+        super().__init__()
+        for name in ("A_re", "A_im", "B_re", "B_im"):
+            setattr(self, name, torch.nn.Parameter(torch.stack([getattr(m, name).detach() for m in members])))
+
+    @property
+    def starts(self) -> int:
+        return self.A_re.shape[0]
+
+    def predictions(self, s: torch.Tensor, t_max: int) -> torch.Tensor:
+        """Predictions of s_{T+1}, T = 2..t_max, for every start: (n, L, d) -> (S, n, t_max - 1, d)."""
+        A = torch.complex(self.A_re, self.A_im)                              # (S, d, d)
+        B = torch.complex(self.B_re, self.B_im)                              # (S, d, d)
+        u = torch.einsum("kij,ntj->knti", B, s[:, :t_max])                   # (S, n, t_max, d): B s_t
+        h = u[:, :, 0]                                                       # (S, n, d): h_1
+        out = []
+        for t in range(1, t_max):
+            h = torch.einsum("kij,knj->kni", A, h) + u[:, :, t]              # (S, n, d): h_{t+1}
+            out.append(h)
+        return torch.stack(out, dim=2)                                       # (S, n, t_max - 1, d)
+
+    def member(self, k: int) -> LinearRNN:
+        d = self.A_re.shape[-1]
+        m = LinearRNN(d)
+        with torch.no_grad():
+            for name in ("A_re", "A_im", "B_re", "B_im"):
+                getattr(m, name).copy_(getattr(self, name)[k])
+        return m
+
+
+class Model6Stack(torch.nn.Module):
+    """S independent copies of the project's model (6) under Assumption 3
+    (:class:`~ical_verify.models.diagonal_attention.DiagonalAttention`, diagonal variant) evaluated in one pass.
+
+    :meth:`predictions` computes, for every start, what ``DiagonalAttention.forward_all`` computes (tested equal);
+    :meth:`member` returns start k as a ``DiagonalAttention``, through which results are read.
+    """
+
+    def __init__(self, members: list[DiagonalAttention]):
+        super().__init__()
+        require(all(m.config.diagonal for m in members), "Model6Stack needs the diagonal variant (Assumption 3)")
+        self.config = members[0].config
+        self.A = torch.nn.Parameter(torch.stack([m.A.detach() for m in members]))    # (S, H, d)
+        self.B = torch.nn.Parameter(torch.stack([m.B.detach() for m in members]))    # (S, H, d)
+        self.P = torch.nn.Parameter(torch.stack([m.P.detach() for m in members]))    # (S, T_max, T_max)
+        self.register_buffer("mask", members[0].mask.clone())
+
+    @property
+    def starts(self) -> int:
+        return self.A.shape[0]
+
+    def predictions(self, s: torch.Tensor, t_max: int) -> torch.Tensor:
+        """Outputs of (6) for T = 2..T_max for every start: (n, >= T_max, d) -> (S, n, T_max - 1, d)."""
+        T_max = self.config.T_max
+        require(t_max == T_max, f"t_max = {t_max} does not match the model's T_max = {T_max}")
+        e = s[:, :T_max, :]                                                  # (n, T_max, d)
+        q = e[:, : T_max - 1, :]                                             # (n, T_max - 1, d): e_{T-1}
+        Pm = (self.P * self.mask)[:, : T_max - 1].to(e.dtype)                # (S, T_max - 1, T_max)
+        z = e[:, None, :, :] * q.conj()[:, :, None, :]                       # (n, T_max - 1, T_max, d)
+        scores = torch.einsum("nrtj,khj->knhrt", z, self.A.to(e.dtype))      # (S, n, H, T_max - 1, T_max)
+        mixed = torch.einsum("knhrt,khi->knrti", scores, self.B.to(e.dtype)) # (S, n, T_max - 1, T_max, d)
+        return torch.einsum("krt,knrti,nti->knri", Pm, mixed, e)             # (S, n, T_max - 1, d)
+
+    def member(self, k: int) -> DiagonalAttention:
+        m = DiagonalAttention(self.config)
+        with torch.no_grad():
+            m.A.copy_(self.A[k])
+            m.B.copy_(self.B[k])
+            m.P.copy_(self.P[k])
+        return m
+
+
+def fit_stack(stack: torch.nn.Module, s_train: torch.Tensor, t_max: int, steps: int, lr: float) -> list[float]:
+    """Full-batch Adam with a cosine schedule on the sum over starts of :func:`prediction_loss` (Adam is
+    elementwise, so this is S independent runs); returns the final train loss of each start."""
+    opt = torch.optim.Adam(stack.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(steps, 1))
+    target = s_train[:, 2:t_max + 1]                                         # (n, t_max - 1, d)
+    for _ in range(steps):
+        opt.zero_grad()
+        per_start = (stack.predictions(s_train, t_max) - target).abs().pow(2).mean(dim=(1, 2, 3))   # (S,)
+        per_start.sum().backward()
+        opt.step()
+        sched.step()
+    with torch.no_grad():
+        per_start = (stack.predictions(s_train, t_max) - target).abs().pow(2).mean(dim=(1, 2, 3))
+    return [float(v) for v in per_start]
+
+
+def per_sequence_losses(model: torch.nn.Module, s: torch.Tensor, t_max: int) -> np.ndarray:
+    """The loss of each sequence (mean over T = 2..t_max and coordinates): (n,); its mean is :func:`prediction_loss`."""
+    with torch.no_grad():
+        err = (predictions(model, s, t_max) - s[:, 2:t_max + 1]).abs().pow(2)   # (n, t_max - 1, d)
+    return err.mean(dim=(1, 2)).numpy()

@@ -5,9 +5,12 @@ r"""Realification of unitary matrices and its converse (Sander et al., §3, Rema
 - :func:`haar_rotation`: Haar-random elements of SO(2d) (from :func:`numerics.samplers.haar_orthogonal`);
 - :func:`rotation_to_unitary`: the converse of Remark 1: from a rotation :math:`W_O` of size 2d, a selection
   of half of its eigenvalues gives :math:`W_U = \mathrm{diag}(\text{selected})` and an orthogonal basis M with
-  :math:`W_O = M\,\mathrm{realify}(W_U)\,M^\top`. Two selection rules: ``"positive-imag"`` (the rule printed
-  in Remark 1) and ``"half-real"`` (positive imaginary parts plus half of the multiplicity of each real
-  eigenvalue ±1);
+  :math:`W_O = M\,\mathrm{realify}(W_U)\,M^\top`. Two selection rules: ``"positive-imag"`` (the example
+  Remark 1 gives: "for instance those with positive imaginary parts") and ``"half-real"`` (positive imaginary
+  parts plus half of the multiplicity of each real eigenvalue ±1); any callable ``eigs -> selected`` is also
+  accepted (to test wrong rules);
+- :func:`rotation_block_form`: the real Schur form of an orthogonal matrix read as 2 x 2 rotation blocks and
+  ±1 entries, and whether it is a rotation (every ±1 of even multiplicity);
 - :func:`spectra_match`: multiset comparison of two spectra (optimal assignment).
 """
 
@@ -85,10 +88,17 @@ class ConverseResult:
                 "spectrum_error": self.spectrum_error}
 
 
-def select_eigenvalues(eigs: np.ndarray, rule: str) -> np.ndarray:
-    """Half of the eigenvalues of a rotation by ``rule`` (see module docstring)."""
-    require(rule in RULES, f"unknown rule {rule!r}: valid rules are {', '.join(RULES)}")
+def select_eigenvalues(eigs: np.ndarray, rule) -> np.ndarray:
+    """Half of the eigenvalues of a rotation by ``rule`` (a name of :data:`RULES` or a callable, see module
+    docstring).
+
+    >>> select_eigenvalues(np.array([1j, -1j, 1, 1]), "half-real").tolist()
+    [1j, (1+0j)]
+    """
     eigs = np.asarray(eigs)
+    if callable(rule):
+        return np.asarray(rule(eigs), dtype=np.complex128)
+    require(rule in RULES, f"unknown rule {rule!r}: valid rules are {', '.join(RULES)}")
     sel = list(eigs[eigs.imag > REAL_TOL])
     if rule == "half-real":
         real = eigs[np.abs(eigs.imag) <= REAL_TOL].real
@@ -135,7 +145,7 @@ def _standard_blocks(W: np.ndarray) -> tuple[list[tuple[int, int, complex]], np.
     return pairs, Z, off if not leftovers else float("inf")
 
 
-def rotation_to_unitary(W: np.ndarray, rule: str = "positive-imag") -> ConverseResult:
+def rotation_to_unitary(W: np.ndarray, rule="positive-imag") -> ConverseResult:
     """The converse of Remark 1 for one rotation W (2d x 2d) with the selection ``rule``.
 
     >>> r = rotation_to_unitary(np.eye(4), "positive-imag")
@@ -151,6 +161,7 @@ def rotation_to_unitary(W: np.ndarray, rule: str = "positive-imag") -> ConverseR
     d = n // 2
     eigs = np.linalg.eigvals(W)
     sel = select_eigenvalues(eigs, rule)
+    rule = rule if isinstance(rule, str) else getattr(rule, "__name__", "custom")
     if sel.size != d:
         return ConverseResult(rule, n, int(sel.size), False,
                               f"the rule selects {sel.size} eigenvalues, not d = {d}")
@@ -181,3 +192,52 @@ def rotation_to_unitary(W: np.ndarray, rule: str = "positive-imag") -> ConverseR
     return ConverseResult(rule, n, int(sel.size), bool(ok),
                           "W = M realify(U) M^T with M orthogonal" if ok else "reconstruction failed",
                           U2, M, recon, spec_err)
+
+
+@dataclass
+class BlockForm:
+    """The real Schur form :math:`Z^\top W Z` of a real matrix read as rotation blocks (:func:`rotation_block_form`)."""
+
+    off_block: float            # largest entry outside the 2 x 2 / 1 x 1 diagonal blocks
+    block_non_rotation: float   # largest |B^T B - I| or |det B - 1| over the 2 x 2 blocks
+    singles: list[float]        # the 1 x 1 blocks (real eigenvalues)
+    singles_error: float        # largest distance of a 1 x 1 block to +1 or -1
+    plus_ones: int
+    minus_ones: int
+
+    @property
+    def is_rotation(self) -> bool:
+        """Orthogonally similar to a block-diagonal matrix of 2 x 2 rotations (±1 entries pair up into rotations
+        by 0 and π only if each sign has even multiplicity), within 1e-8."""
+        return (self.off_block < 1e-8 and self.block_non_rotation < 1e-8 and self.singles_error < 1e-8
+                and self.plus_ones % 2 == 0 and self.minus_ones % 2 == 0)
+
+
+def rotation_block_form(W: np.ndarray) -> BlockForm:
+    """Read the real Schur form of W as 2 x 2 blocks and 1 x 1 entries.
+
+    >>> rotation_block_form(np.eye(2)).is_rotation, rotation_block_form(np.diag([-1.0, 1.0])).is_rotation
+    (True, False)
+    """
+    W = np.asarray(W, dtype=np.float64)
+    require(W.ndim == 2 and W.shape[0] == W.shape[1], f"W has shape {W.shape}: it must be square")
+    T, _ = scipy.linalg.schur(W, output="real")
+    n = W.shape[0]
+    blocks = np.zeros_like(T)
+    worst_block = 0.0
+    singles = []
+    i = 0
+    while i < n:
+        if i + 1 < n and abs(T[i + 1, i]) > 1e-12:
+            B = T[i:i + 2, i:i + 2]
+            worst_block = max(worst_block, float(np.abs(B.T @ B - np.eye(2)).max()), abs(float(np.linalg.det(B)) - 1))
+            blocks[i:i + 2, i:i + 2] = B
+            i += 2
+        else:
+            blocks[i, i] = T[i, i]
+            singles.append(float(T[i, i]))
+            i += 1
+    err = max((min(abs(v - 1), abs(v + 1)) for v in singles), default=0.0)
+    return BlockForm(off_block=float(np.abs(T - blocks).max()), block_non_rotation=worst_block, singles=singles,
+                     singles_error=float(err), plus_ones=sum(v > 0 for v in singles),
+                     minus_ones=sum(v < 0 for v in singles))

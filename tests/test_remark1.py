@@ -1,64 +1,90 @@
-"""Remark 1: realification U(d) -> SO(2d) and its converse (numerics.realification, claims.remark1)."""
+"""Remark 1: realification U(d) -> SO(2d) and its converse (theory/numerics.realification, claims.remark1)."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 
 from ical_verify.numerics.errors import DomainError
-from ical_verify.numerics.realification import (haar_rotation, realify, rotation_to_unitary, spectra_match)
-from ical_verify.numerics.samplers import haar_unitary
+from ical_verify.numerics.realification import (realify, rotation_block_form, rotation_to_unitary, spectra_match)
 from ical_verify.proofs_check.papers.sander2024 import remark1
+from ical_verify.theory import realification as th
 
-from strategies_optim import rng_from, seeds, unitary_dims
+from strategies_realification import improper_orthogonal_matrices, rotations, unitary_matrices
 
 
 @settings(max_examples=25, deadline=None)
-@given(unitary_dims(), seeds())
-def test_realification_of_haar_unitary_is_rotation_with_conjugate_pairs(d, seed):
-    U = haar_unitary(d, 1, rng_from(seed))[0]
+@given(unitary_matrices())
+def test_realification_of_a_unitary_is_a_rotation_with_conjugate_pairs(U):
+    d = U.shape[0]
     W = realify(U)
     assert np.abs(W.T @ W - np.eye(2 * d)).max() < 1e-12
     assert abs(np.linalg.det(W) - 1) < 1e-12
-    ev = np.linalg.eigvals(W)
-    eu = np.linalg.eigvals(U)
-    assert spectra_match(ev, np.concatenate([eu, eu.conj()])) < 1e-9
+    ev, eu = np.linalg.eigvals(W), np.linalg.eigvals(U)
+    assert spectra_match(ev, np.concatenate([eu, eu.conj()])) < 1e-6
+    assert rotation_block_form(W).is_rotation
 
 
 @settings(max_examples=25, deadline=None)
-@given(unitary_dims(), seeds())
-def test_converse_on_haar_rotations(d, seed):
-    W = haar_rotation(2 * d, 1, rng_from(seed))[0]
-    r = rotation_to_unitary(W, "positive-imag")
+@given(rotations())
+def test_selecting_half_of_the_eigenvalues_reconstructs_every_rotation(W):
+    d = W.shape[0] // 2
+    r = rotation_to_unitary(W, "half-real")
     assert r.ok and r.n_selected == d
-    assert np.abs(r.basis @ realify(r.unitary) @ r.basis.T - W).max() < 1e-9
+    assert np.abs(r.basis @ realify(r.unitary) @ r.basis.T - W).max() < 1e-8
     assert np.abs(r.basis.T @ r.basis - np.eye(2 * d)).max() < 1e-9
+    assert np.allclose(np.abs(np.diag(r.unitary)), 1)
 
 
-@settings(max_examples=15, deadline=None)
-@given(unitary_dims(4), seeds())
-def test_converse_of_realified_unitary_with_real_eigenvalues(d, seed):
-    rng = rng_from(seed)
-    signs = rng.choice([-1.0, 1.0], size=d)
-    U = np.diag(signs.astype(complex))            # a unitary whose eigenvalues are all real
-    W = realify(U)
+@settings(max_examples=20, deadline=None)
+@given(rotations(min_real_pairs=1))
+def test_example_rule_fails_exactly_when_the_rotation_has_real_eigenvalues(W):
     assert not rotation_to_unitary(W, "positive-imag").ok
     assert rotation_to_unitary(W, "half-real").ok
 
 
-def test_improper_orthogonal_rejected():
-    D = np.diag([-1.0, 1.0, 1.0, 1.0])
-    assert not rotation_to_unitary(D, "half-real").ok
+@settings(max_examples=20, deadline=None)
+@given(unitary_matrices(real_eigenvalues=False))
+def test_example_rule_works_without_real_eigenvalues(U):
+    assert rotation_to_unitary(realify(U), "positive-imag").ok
 
 
-def test_remark1_checks_and_verdict():
+@settings(max_examples=15, deadline=None)
+@given(improper_orthogonal_matrices())
+def test_improper_orthogonal_matrices_are_rejected(W):
+    assert not rotation_block_form(W).is_rotation
+    assert not rotation_to_unitary(W, "half-real").ok
+
+
+def test_block_identities_hold_for_every_d_and_detect_a_wrong_realification():
+    assert all(th.is_zero_defect(v) for v in th.morphism_defects_all_d().values())
+    assert th.is_zero_defect(th.diagonalisation_defect_all_d())
+    transposed = lambda X, Y: th.sympy.BlockMatrix([[X, Y], [-Y, X]])      # rho(conj U): also a morphism
+    assert all(th.is_zero_defect(v) for v in th.morphism_defects_all_d(transposed).values())
+    assert not th.is_zero_defect(th.diagonalisation_defect_all_d(transposed))
+    # the transpose (not rho(U^T)) matches the adjoint: rho(U^T) differs for complex U
+    U = th.generic_complex_matrix(2)
+    assert not (th.realify(U.T) - th.realify(U).T).applyfunc(lambda e: e.expand()).is_zero_matrix
+
+
+def test_entrywise_identities_agree_with_the_block_computation():
+    assert all(m.is_zero_matrix for m in th.morphism_defects(2))
+    assert th.determinant_defect(1) == 0
+
+
+def test_remark1_verdict_follows_the_adopted_reading():
     from ical_verify.proofs_check.runner import make_context, run_claim
 
     r = run_claim("remark1", make_context(seed=0, out_dir="/tmp/ical-test-remark1"))
-    assert r.verdict == "erratum"
+    assert r.verdict == "verified"
+    readings = {x.reading.id: x for x in r.readings}
+    assert readings["select-half"].reading.adopted and readings["select-half"].verdict == "verified"
+    assert readings["example-as-rule"].verdict == "erratum"
+    assert readings["example-as-rule"].severity == "substantive"
     status = {c.name: c.status for c in r.checks}
     assert status["converse-positive-imag-real-eigenvalues"] == "failed"
-    assert status["converse-corrected-rule"] == "passed"
-    assert status["realification-in-SO2d"] == "passed"
+    assert status["converse-select-half"] == "passed"
+    assert all(c.summary for c in r.checks)
+    assert "all d >= 1" in (r.scope or "")
 
 
 def test_bad_inputs():
@@ -74,15 +100,4 @@ def test_bad_inputs():
 def test_remark1_full_profile():
     from ical_verify.proofs_check.runner import make_context, run_claim
 
-    assert run_claim("remark1", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "erratum"
-
-
-def test_symbolic_morphism_and_determinant():
-    from ical_verify.theory.realification import determinant_defect, morphism_defects
-
-    assert all(m.is_zero_matrix for m in morphism_defects(2))
-    assert determinant_defect(1) == 0
-    # the transpose (not rho(U)^T = rho(U^T)) is what matches the adjoint: rho(U^T) differs for complex U
-    from ical_verify.theory.realification import generic_complex_matrix, realify
-    U = generic_complex_matrix(2)
-    assert not (realify(U.T) - realify(U).T).applyfunc(lambda e: e.expand()).is_zero_matrix
+    assert run_claim("remark1", make_context(seed=1, profile="full", out_dir="/tmp/ical-test-full")).verdict == "verified"

@@ -7,6 +7,10 @@ Derived symbolically:
 - :func:`conserved_quantities` — :math:`a^2 - b^2`, :math:`a^2 - p^2`, :math:`b^2 - p^2` with their (zero)
   derivatives;
 - :func:`residual_equation` — :math:`\dot r = -2rS` for :math:`r = pab - 1`, :math:`S = a^2b^2 + b^2p^2 + a^2p^2`;
+- :func:`speed_squared` — :math:`|\dot y|^2 = 4r^2S` (finite path length once r decays exponentially);
+- :func:`energy_derivative` — :math:`\dot\ell = -|\nabla\ell|^2`;
+- :func:`amgm_certificate` — :math:`(x+y+z)^3 - 27xyz` written as a combination of squares with nonnegative
+  multipliers, so :math:`S^3 \ge 27(pab)^4` (x, y, z = a²b², b²p², a²p²);
 - :func:`stationary_points` — solutions of :math:`\nabla\ell = 0`;
 - :func:`hessian_at` — :math:`\nabla^2\ell` at a point (to classify the non-global stationary points of A.7).
 """
@@ -67,6 +71,40 @@ def residual_equation():
     """
     S = a ** 2 * b ** 2 + b ** 2 * p ** 2 + a ** 2 * p ** 2
     return sympy.factor(time_derivative(p * a * b - 1)), S
+
+
+def speed_squared():
+    r""":math:`|\dot y|^2` along the flow, factored.
+
+    >>> speed_squared()
+    4*(a*b*p - 1)**2*(a**2*b**2 + a**2*p**2 + b**2*p**2)
+    """
+    return sympy.factor(sum(f ** 2 for f in vector_field()))
+
+
+def energy_derivative():
+    r""":math:`\frac{d}{dt}\ell` along the flow and :math:`-|\nabla\ell|^2` (equal).
+
+    >>> d, g = energy_derivative()
+    >>> sympy.simplify(d - g)
+    0
+    """
+    return time_derivative(loss()), -sum(sympy.diff(loss(), v) ** 2 for v in VARS)
+
+
+def amgm_certificate():
+    r"""(lhs, rhs) with lhs = :math:`(x+y+z)^3 - 27xyz` and rhs = :math:`	frac12(x+y+z)\sum(x-y)^2 +
+    3[x(y-z)^2 + y(z-x)^2 + z(x-y)^2]`, nonnegative for x, y, z >= 0; lhs - rhs expands to 0.
+
+    >>> lhs, rhs = amgm_certificate()
+    >>> sympy.expand(lhs - rhs)
+    0
+    """
+    x, y, z = sympy.symbols("x y z", nonnegative=True)
+    lhs = (x + y + z) ** 3 - 27 * x * y * z
+    rhs = (sympy.Rational(1, 2) * (x + y + z) * ((x - y) ** 2 + (y - z) ** 2 + (z - x) ** 2)
+           + 3 * (x * (y - z) ** 2 + y * (z - x) ** 2 + z * (x - y) ** 2))
+    return lhs, rhs
 
 
 def stationary_points() -> list:
