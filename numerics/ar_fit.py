@@ -123,11 +123,21 @@ def rollout_mse(S, rcond: float | None = None) -> np.ndarray:
     return np.mean(np.abs(rollout(S, rcond) - S) ** 2, axis=(1, 2))
 
 
-def authors_rollout_mse(S) -> np.ndarray:
-    r"""Figure 4's MSE computed as the authors do: per window, ``torch.linalg.lstsq`` of
-    :math:`X\,\tilde W = Y` in the dtype of ``S`` (float32 there), :math:`W = \tilde W^\top`, a rollout with
-    ``torch.matmul`` from :math:`s_1`, and the mean of the squared error over the T·d entries (written here
-    from the description of their validation_token_encoding.py, functions fit_ar, generate and plot_hist).
+@dataclass(frozen=True)
+class AuthorsFit:
+    """Figure 4's MSE per window computed as the authors do, with the rank ``torch.linalg.lstsq`` reported."""
+
+    mse: np.ndarray
+    rank: np.ndarray
+
+
+def authors_fit(S) -> AuthorsFit:
+    r"""Figure 4's MSE computed as the authors do: per window, ``torch.linalg.lstsq`` of :math:`X\,\tilde W = Y` in
+    the dtype of ``S`` (float32 there; default driver and rcond), :math:`W = \tilde W^\top`, a rollout with
+    ``torch.matmul`` from :math:`s_1`, and the mean of the squared error over the T·d entries (written here from
+    the description of their validation_token_encoding.py, functions fit_ar, generate and plot_hist). The rank
+    the solver reports is kept: in float32 it is occasionally below the true rank of a well-conditioned X (a
+    rank misreport turns an exact fit into an error of order 1e-3).
 
     Slow (one d×d solve per window): meant for samples and for the full profile.
     """
@@ -135,15 +145,23 @@ def authors_rollout_mse(S) -> np.ndarray:
 
     S = _windows(S)
     t = torch.as_tensor(S)
-    out = np.empty(S.shape[0])
+    mse = np.empty(S.shape[0])
+    rank = np.empty(S.shape[0], dtype=int)
     for i in range(S.shape[0]):
         seq = t[i]                                                         # (T, d)
-        W = torch.linalg.lstsq(seq[:-1], seq[1:]).solution.T               # (d, d)
+        res = torch.linalg.lstsq(seq[:-1], seq[1:])
+        W = res.solution.T                                                 # (d, d)
         approx = [seq[0]]
         for _ in range(1, seq.shape[0]):
             approx.append(torch.matmul(W, approx[-1].unsqueeze(-1)).squeeze(-1))
-        out[i] = float(((torch.stack(approx) - seq) ** 2).mean())
-    return out
+        mse[i] = float(((torch.stack(approx) - seq) ** 2).mean())
+        rank[i] = int(res.rank) if res.rank is not None and res.rank.numel() else -1
+    return AuthorsFit(mse, rank)
+
+
+def authors_rollout_mse(S) -> np.ndarray:
+    """The MSE of :func:`authors_fit`, per window: (n,)."""
+    return authors_fit(S).mse
 
 
 # ----------------------------------------------------------------------------------------------------
