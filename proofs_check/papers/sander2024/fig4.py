@@ -651,13 +651,20 @@ def check_embedding_invariance(ctx) -> CheckOutcome:
 # ---------------------------------------------------------------------------------------------------------
 # real data
 # ---------------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=2)
 def real_evidence(seed: int, profile: str) -> dict:
+    """Figure 4 on the real files named by the environment (cached per files, seed and profile)."""
+    return _real_evidence(seed, profile, real_data())
+
+
+real_evidence.cache_clear = lambda: _real_evidence.cache_clear()
+
+
+@lru_cache(maxsize=2)
+def _real_evidence(seed: int, profile: str, rd: RealData) -> dict:
     """Figure 4 on the real files: D, its fits, the shuffles (two pools, many seeds), controls."""
     from ical_verify.numerics import ar_fit as af
     from ical_verify.numerics.data.fig4 import Fig4Settings, build_windows
 
-    rd = real_data()
     D = build_windows(rd.corpus, rd.tokenizer_dir, rd.embeddings, Fig4Settings(T=T, n_windows=rd.windows), rd.fileid)
     n = len(D.ids)
     rng = np.random.default_rng([seed, 4004])
