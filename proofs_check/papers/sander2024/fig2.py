@@ -49,7 +49,7 @@ CORRECTED = (
 def _settings(profile: str) -> dict:
     if profile == "quick":
         return {"d": 4, "T_max": 4, "heads": (3, 4), "seeds": 8, "max_iter": 10, "angles": 12}
-    return {"d": 6, "T_max": 6, "heads": (3, 4, 5, 6), "seeds": 32, "max_iter": 300, "angles": 24}
+    return {"d": 6, "T_max": 6, "heads": (3, 4, 5, 6), "seeds": 32, "max_iter": 150, "angles": 24}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -551,7 +551,7 @@ CLAIM = Claim(
         "sinθ R_(θ+π/2) term.",
         "Trained models: model (6) with diagonal heads, L-BFGS (strong Wolfe) on the exact closed-form C_O loss (3) "
         "(models.train_diagonal.train_exact), Gaussian init std 0.5, quick d = 4, T_max = 4, H ∈ {3, 4}, 8 starts "
-        "each, 10 L-BFGS steps; full d = 6, T_max = 6, H = 3..6, 32 starts, 300 steps. A run is a minimum when its exact loss "
+        "each, 10 L-BFGS steps; full d = 6, T_max = 6, H = 3..6, 32 starts, 150 steps. A run is a minimum when its exact loss "
         f"is <= {MINIMUM_TOL:g}; κ is read at T = T_max from 12 (full 24) angles per pair, tolerance {KAPPA_TOL:g}.",
     ),
     checks=(
