@@ -184,9 +184,12 @@ def sample_folder() -> Path:
     shipped = Path(__file__).resolve().parents[3] / "tests" / "data" / "fig4"
     if (shipped / "embeddings.safetensors").is_file():
         return shipped
+    import atexit
+    import shutil
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="ical-fig4-sample-"))
+    atexit.register(shutil.rmtree, folder, True)
     make_sample_files(folder)
     return folder
 
