@@ -440,13 +440,15 @@ def judge_trained(which: str, runs, d: int, profile: str, success_rate=None) -> 
     what = {"rank-delta": "implement 2cosθR_θ - I_2 (κ within %g of (-1, 2, 0))" % KAPPA_TOL,
             "full-rank": "implement 2cosθR_θ - I_2 (κ within %g of (-1, 2, 0))" % KAPPA_TOL,
             "family": "implement -βI + (1+β)cosθR_θ + (1-β)sinθR_(θ+π/2) with β = p_T C_12 of their parameters"}[which]
+    short = {"rank-delta": "implement 2cosθR_θ - I_2", "full-rank": "implement 2cosθR_θ - I_2",
+             "family": "implement the β-family of their own β"}[which]
     detail = (f"Model (6), d = {d}, H ∈ {heads}, L-BFGS on the exact C_O loss from {starts} Gaussian starts "
               f"({profile} profile): {reach} reach loss <= {MINIMUM_TOL:g}; of these, {rate} {what}. β of the minima "
               f"reached (first pair): {betas}.")
     passed = len(good) == len(reached)
     return CheckOutcome(passed, detail, {"runs": list(pool), "reached": reach.to_json(), "conforming": rate.to_json(),
                                          "kappa_tolerance": KAPPA_TOL, "minimum_tolerance": MINIMUM_TOL},
-                        summary=f"{len(good)}/{len(reached)} trained minima (H ∈ {heads}, d = {d}) {what.split(' (')[0]}; "
+                        summary=f"{len(good)}/{len(reached)} trained minima (H ∈ {heads}, d = {d}) {short}; "
                                 f"β ∈ [{betas[0]:.3g}, {betas[-1]:.3g}]")
 
 

@@ -464,7 +464,8 @@ def judge_threshold(study: dict, threshold: float = THRESHOLD) -> CheckOutcome:
                         f"threshold {threshold:g} lies in the float32 gap: 'MSE > {threshold:g}' is 'min (5) > 0' in "
                         "exact arithmetic. It would fail only for successors with 1 - cos below ~1e-8 or a float32 noise "
                         f"floor 1000 times higher. Separately, float32 torch.linalg.lstsq (default gelsy, rcond = "
-                        f"eps·max(m, n)) reported a rank below the true one in {rate} of the windows fitted as the "
+                        f"eps·max(m, n)) reported a rank below the true one in {mis}/{n_auth} (95 % interval "
+                        f"{rate.interval[0]:.1e} to {rate.interval[1]:.1e}) of the windows fitted as the "
                         "authors do (here: torch " + study.get("torch", "?") + "); such a window shows an error of order "
                         "1e-3 however exact its fit, and no threshold removes it (scipy's sgelsy with the same "
                         "tolerance does not misreport on the cases seen).", study,
