@@ -652,7 +652,7 @@ def figure(ctx) -> ArtefactOutcome:
     ax.axhline(NONE_BELOW, color="C3", ls=":", lw=1, label=f"approximate (R² >= {NONE_BELOW})")
     ax.set_xticks(range(len(entries)))
     ax.set_xticklabels(names, rotation=90, fontsize=7)
-    ax.set_ylabel(r"$R^2$ of $\hat\Gamma_W$ against $W^{T+1-\tau}$ (held-out W; clipped at -1)")
+    ax.set_ylabel(r"$R^2$ of $\hat\Gamma_W$ vs $W^{T+1-\tau}$")
     ax.set_xlabel("model")
     ax.set_title(f"Definition 1 as a procedure: the panel (seed {ctx.seed}, {ctx.profile})")
     ax.legend(fontsize=8)
