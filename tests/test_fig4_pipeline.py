@@ -105,7 +105,8 @@ def test_claim_without_real_data_decides_the_data_free_subclaims(monkeypatch, tm
     out = json.loads(capsys.readouterr().out)
     verdicts = {s["id"]: s["verdict"] for s in out["subclaims"]}
     assert verdicts["mechanism"] == "erratum" and verdicts["caption"] == "verified"
-    assert {verdicts[k] for k in ("hypothesis", "ratio", "justification")} == {"not-run"}
+    assert {verdicts[k] for k in ("tokens", "hypothesis", "ratio", "justification")} == {"not-run"}
+    assert verdicts["setup"] == "verified"
     assert out["verdict"] == "erratum" and out["severity"] == "wording"
     assert not any(c["name"].endswith("-real") for c in out["checks"])
     reason = next(a for a in out["artefacts"] if a["name"] == "real-data")["detail"]

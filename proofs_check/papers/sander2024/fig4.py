@@ -90,6 +90,7 @@ SENTENCES = {
               r"of a pre-trained GPT-2 model (Radford et al., 2019), and end up with about 325000 token representations "
               r"in dimension d = 1280, that we reformat in a dataset D of shape (n, T, d), where T = 5 (we keep the "
               r"relative order of each token)."),
+    "tokens": r"[...] and end up with about 325000 token representations in dimension d = 1280 [...]",
     "shuffle": (r"We also consider a shuffled counterpart of D where the shuffling is done across the first two "
                 r"dimensions. In other words, we create a dataset $D_{\text{shuffle}}$ from a permutation of the tokens "
                 r"of the book."),
@@ -961,7 +962,8 @@ CLAIM = Claim(
     ),
     checks=CHECKS,
     subclaims=(
-        SubClaim("setup", SENTENCES["setup"], _sub(("setup-code", "pipeline-sample"), ("setup-real",)), "§6"),
+        SubClaim("setup", SENTENCES["setup"], ("setup-code", "pipeline-sample"), "§6"),
+        SubClaim("tokens", SENTENCES["tokens"], _sub((), ("setup-real",)), "§6"),
         SubClaim("shuffle", SENTENCES["shuffle"], ("shuffle-definition", "shuffle-seed"), "§6"),
         SubClaim("nontrivial", SENTENCES["nontrivial"], _sub(("nontrivial-exact",), ("nontrivial-real",)), "§6"),
         SubClaim("mechanism", SENTENCES["mechanism"],
