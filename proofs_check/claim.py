@@ -20,7 +20,7 @@ METHODS = ("symbolic", "cubature", "monte-carlo", "trained-model", "property", "
 TARGETS = ("printed", "corrected")
 
 #: Kinds of claim.
-KINDS = ("remark", "lemma", "proposition", "experiment")
+KINDS = ("remark", "lemma", "proposition", "definition", "experiment")
 
 #: Run profiles: ``quick`` is the CPU scale used by default and in CI; ``full`` is the paper's scale.
 PROFILES = ("quick", "full")

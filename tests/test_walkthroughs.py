@@ -15,7 +15,7 @@ from ical_verify.proofs_check.cli import main
 MISSING = [m for m in ("jupytext", "nbclient", "nbformat", "ipykernel") if importlib.util.find_spec(m) is None]
 needs_kernel = pytest.mark.skipif(bool(MISSING), reason=f"{', '.join(MISSING)} not installed (pip install -e '.[dev]')")
 
-EXPECTED = {"lemma2_to_prop4", "zero_loss_sets", "gd_step_prop2", "conditioning_prop7"}
+EXPECTED = {"lemma2_to_prop4", "zero_loss_sets", "gd_step_prop2", "conditioning_prop7", "definition1"}
 
 
 def execute_with_jupytext(path):

@@ -665,7 +665,7 @@ def figure(ctx) -> ArtefactOutcome:
 
 CLAIM = Claim(
     id=CLAIM_ID,
-    kind="remark",
+    kind="definition",
     title="Definition 1: in-context autoregressive learning, as a procedure",
     source="§3, Definition 1 (and the sentence after it); Abstract; Conclusion (Future work)",
     order=13.5,
