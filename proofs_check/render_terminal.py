@@ -65,41 +65,45 @@ def paper_heading(paper_id: str) -> str:
 
 
 def claims_table(claims: Sequence[Claim], title: str = "Claims"):
-    """``list``: the claims grouped by paper, with kind, title, methods and how many checks, readings,
-    sub-claims and proof steps each has."""
+    """``list``: one table per paper (titled with its citation): each claim's kind, title, methods and how many
+    checks, readings, sub-claims and proof steps it has."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title)
-    for col in ("id", "kind", "title", "methods", "checks", "readings", "sub-claims", "proof steps"):
-        table.add_column(col, overflow="fold")
+    tables = [Text(title, style="bold")]
     for paper, group in paper_groups(claims, lambda c: c.paper):
-        table.add_row(f"[bold]{_esc(paper_heading(paper))}[/bold]", end_section=False)
+        table = Table(title=paper_heading(paper), title_justify="left")
+        for col in ("id", "kind", "title", "methods", "checks", "readings", "sub-claims", "proof steps"):
+            table.add_column(col, overflow="fold")
         for c in group:
             table.add_row(_esc(c.id), c.kind, _esc(c.title), ", ".join(c.methods) or "-", str(len(c.checks)),
                           str(len(c.readings)) if c.readings else "-",
                           str(len(c.subclaims)) if c.subclaims else "-",
                           str(len(c.proof.steps)) if c.proof is not None else "-")
-        table.add_section()
-    return table
+        tables.append(table)
+    return Group(*tables)
 
 
 def summary_table(results: Sequence[ClaimResult], title: str = ""):
-    """``run``'s summary: per paper, each claim with its verdict (and severity), scope and one-line finding."""
+    """``run``'s summary, one table per paper: each claim's verdict (and severity), scope and one-line finding."""
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title or None)
-    for col, kw in (("claim", {}), ("kind", {}), ("verdict", {}), ("scope", {"overflow": "fold"}),
-                    ("finding", {"overflow": "fold", "ratio": 3}), ("checks", {}), ("s", {"justify": "right"})):
-        table.add_column(col, **kw)
+    parts = [Text(title, style="bold")] if title else []
     for paper, group in paper_groups(results, lambda r: r.claim.paper):
-        table.add_row(f"[bold]{_esc(paper_heading(paper))}[/bold]")
+        table = Table(title=paper_heading(paper), title_justify="left")
+        for col, kw in (("claim", {}), ("kind", {}), ("verdict", {}), ("scope", {"overflow": "fold"}),
+                        ("finding", {"overflow": "fold", "ratio": 3}), ("checks", {}), ("s", {"justify": "right"})):
+            table.add_column(col, **kw)
         for r in group:
             passed = sum(k.status == "passed" for k in r.checks)
             table.add_row(_esc(r.claim.id), r.claim.kind, verdict_markup(r.verdict, r.severity),
                           _esc(r.scope or "-"), _esc(r.finding or "-"), f"{passed}/{len(r.checks)}",
                           f"{r.seconds:.1f}")
-        table.add_section()
-    return table
+        parts.append(table)
+    return Group(*parts)
 
 
 def proof_table(proof: ProofResult, erratum_step: str | None = None):

@@ -167,7 +167,7 @@ class Written:
 
 def write_outputs(results: Sequence[ClaimResult], out_dir: Path, seed: int | None = None,
                   profile: str | None = None, files: dict[str, bytes] | None = None,
-                  reports: bool = True) -> Written:
+                  reports: bool = True, data: bool = True) -> Written:
     """Write the figures ``files`` (relative path → bytes), results.json, report.md, report.html and every extra
     format into ``out_dir``. Each file goes to a temporary name first; an OSError is recorded in ``errors``."""
     from .html_report import html_files
@@ -187,27 +187,32 @@ def write_outputs(results: Sequence[ClaimResult], out_dir: Path, seed: int | Non
             done.paths.append(target)
         except OSError as exc:
             done.errors.append(f"figure {target} not written: {exc.strerror or exc}")
-    texts: list[tuple[str, str]] = [("results.json", results_json(results))]
+    texts: list[tuple[str, str]] = [("results.json", results_json(results))] if data else []
     if reports:
         texts.append(("report.md", report_markdown(results, seed, profile, out_dir)))
         texts.extend(html_files(results, out_dir, seed, profile))
         for writer in EXTRA_WRITERS:
             texts.extend(writer(results, out_dir))
-    staged = []
-    for name, text in texts:
-        tmp = out_dir / f".{name}.tmp"
-        try:
-            tmp.write_text(text, encoding="utf-8")
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, text in texts:
+            tmp = out_dir / f".{name}.tmp"
             staged.append((tmp, out_dir / name))
-        except OSError as exc:
-            done.errors.append(f"{out_dir / name} not written: {exc.strerror or exc}")
+            try:
+                tmp.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                done.errors.append(f"{out_dir / name} not written: {exc.strerror or exc}")
+                staged.pop()
+                tmp.unlink(missing_ok=True)
+        for tmp, final in staged:
+            try:
+                os.replace(tmp, final)
+                done.paths.append(final)
+            except OSError as exc:
+                done.errors.append(f"{final} not written: {exc.strerror or exc}")
+    finally:  # interrupted: leave no temporary file behind
+        for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-    for tmp, final in staged:
-        try:
-            os.replace(tmp, final)
-            done.paths.append(final)
-        except OSError as exc:
-            done.errors.append(f"{final} not written: {exc.strerror or exc}")
     return done
 
 
