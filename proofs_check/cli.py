@@ -194,9 +194,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _console(stderr: bool = False):
+    """A rich console; when output goes to a file or a pipe (no terminal, no COLUMNS), 160 columns wide so that
+    tables stay readable."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, highlight=False, width=160 if wide else None)
 
 
 # shared pieces ------------------------------------------------------------------------------------------
