@@ -594,6 +594,15 @@ def cmd_walkthrough(args) -> int:
     return EXIT_OK
 
 
+def quiet_native_warnings() -> None:
+    """Keep warnings of native code away from the user: PyTorch's c10 log (on kernels without IPv6, gloo and
+    the c10d store print ``[W socket.cpp] ... errno: 97 - Address family not supported by protocol`` when they
+    open sockets) is set to errors only, for this process and the worker processes it starts."""
+    import os
+
+    os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
+
+
 COMMANDS = {"list": cmd_list, "check": cmd_check, "show": cmd_show, "proof": cmd_proof, "run": cmd_run,
             "report": cmd_report, "expectation": cmd_expectation, "latex": cmd_latex, "walkthrough": cmd_walkthrough}
 
@@ -613,6 +622,7 @@ def main(argv: list[str] | None = None) -> int:
 
         threads = getattr(args, "threads", None) or 1
         set_thread_environment(threads)  # before NumPy and PyTorch start their thread pools
+        quiet_native_warnings()
         if "numpy" in sys.modules or "torch" in sys.modules:  # called in-process (tests, notebooks)
             apply_threads(threads)
         return COMMANDS[args.command](args)
