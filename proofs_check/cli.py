@@ -401,8 +401,9 @@ def cmd_run(args) -> int:
     ids = _select(args.claims, args.paper)
     require(bool(ids), f"paper {args.paper!r} has no claims yet")
     out = check_folder(args.out, "--out")
-    check_device(args.device)
-    if args.dask is not None:
+    if args.dask is None:
+        check_device(args.device)  # with --dask the workers check it where the claims run
+    else:
         from .parallel import _dask_client
 
         _dask_client(args.dask).close()  # validate the address and reach the scheduler before any work

@@ -116,6 +116,11 @@ def run_task(claim_id: str, seed: int, profile: str, device: str = "cpu", thread
     _run_setup(setup)
     get_claim(claim_id)  # loads the registry (and the libraries its claims import) before the threads are set
     apply_threads(threads)
+    if device == "cuda":  # checked where the claim runs (a Dask worker may have a GPU the client lacks)
+        import torch
+
+        require(torch.cuda.is_available(), f"--device cuda is not available on the machine that runs {claim_id} "
+                                           f"(torch {torch.__version__}): valid devices there are cpu")
     if progress is None and _PROGRESS_QUEUE is not None:
         q = _PROGRESS_QUEUE
 
