@@ -52,6 +52,9 @@ DEFAULT_COSTS = {
 }
 KIND_COSTS = {"experiment": 30.0, "proposition": 5.0, "lemma": 2.0, "remark": 2.0}
 
+#: How long to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = "15s"
+
 
 def cpu_count() -> int:
     """The cores this process may use (the default of ``--jobs``)."""
@@ -328,7 +331,7 @@ def _dask_client(address: str):
         raise UsageError("--dask needs the 'distributed' package: pip install 'ical-verify[dask]'") from None
     quiet_dask_logs()
     try:
-        return Client(address, timeout="15s")
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"--dask {address}: no Dask scheduler answers there ({type(exc).__name__}); start one "
                          "with `dask scheduler` and workers with `dask worker tcp://HOST:PORT`") from None

@@ -46,8 +46,12 @@ def test_cli_run_dask_writes_the_reports(synthetic, cluster, tmp_path, capsys):
     assert "dask tcp://127.0.0.1" in capsys.readouterr().out
 
 
-def test_unreachable_scheduler_is_one_line_exit_2(tmp_path, capsys):
+def test_unreachable_scheduler_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
     import socket
+
+    from ical_verify.proofs_check import parallel
+
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", "2s")
 
     with socket.socket() as s:           # a free loopback port nobody listens on
         s.bind(("127.0.0.1", 0))

@@ -213,7 +213,7 @@ def test_report_shows_the_new_fields(synthetic, tmp_path):
 @needs_chromium
 def test_ical_verify_run_writes_report_html_with_every_claim(synthetic, tmp_path):
     out = tmp_path / "rep"
-    assert main(["run", "--out", str(out), "--claims", ",".join(QUIET), "--jobs", "2"]) == 0
+    assert main(["run", "--out", str(out), "--claims", ",".join(QUIET), "--jobs", "1"]) == 0
     page = out / "report.html"
     dom, _ = render(page, tmp_path)
     f = facts(dom)
