@@ -408,6 +408,8 @@ def proof_block(result: ClaimResult) -> list[str]:
 
 
 def _figure_lines(result: ClaimResult, figures: dict[str, str] | None) -> list[str]:
+    from pathlib import Path
+
     if not result.figures:
         return []
     lines = [r"\subsection*{Figures}"]
@@ -415,8 +417,11 @@ def _figure_lines(result: ClaimResult, figures: dict[str, str] | None) -> list[s
         shown = (figures or {}).get(f)
         if shown:
             lines += [r"\begin{center}", rf"\includegraphics[width=0.85\linewidth]{{{shown}}}", r"\end{center}"]
-        else:
+        elif Path(f).is_file():
             lines.append(r"Figure file: \texttt{" + escape_text(f) + r"}\par")
+        else:
+            lines.append(r"Figure \texttt{" + escape_text(Path(f).name) + r"}: not included (write the document "
+                         r"with \texttt{--out FILE} to get the figures beside it).\par")
     return lines
 
 

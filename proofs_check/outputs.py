@@ -30,10 +30,9 @@ def _nearest_existing(path: Path) -> Path:
 def check_folder(value: str | Path, flag: str = "--out") -> Path:
     """``value`` as an output folder: an existing writable folder, or one that can be created.
 
-    >>> check_folder("/proc/x")
-    Traceback (most recent call last):
-    ...
-    ical_verify.proofs_check.errors.UsageError: --out /proc/x: cannot create a folder there (/proc is not writable): give a folder in a writable place
+    >>> import tempfile
+    >>> check_folder(tempfile.gettempdir() + "/ical-verify-new/report").name
+    'report'
     """
     p = Path(value)
     if p.exists():
