@@ -257,7 +257,7 @@ class _Bar:
         else:
             self.running[claim_id] = f"{desc} {done}/{total}" if total else desc
         shown = "; ".join(self.running.values())
-        self.progress.update(self.task, description=f"claims — {shown}"[:110] if shown else "claims")
+        self.progress.update(self.task, description=(f"claims — {shown}"[:70] if shown else "claims"))
 
 
 def _jobs(args, n_claims: int) -> int:
