@@ -205,6 +205,13 @@ def order_by_cost(ids: Sequence[str], costs: dict[str, float]) -> list[str]:
     return sorted(ids, key=lambda c: -cost(c))
 
 
+def _registry_replaced() -> bool:
+    """Whether this process's registry was replaced by a plain function (as tests do with monkeypatch)."""
+    from . import registry
+
+    return not all(hasattr(getattr(registry, name), "cache_clear") for name in ("_load", "_papers"))
+
+
 def _finish(out: dict, out_dir: str | Path | None) -> tuple[ClaimResult, dict[str, bytes]]:
     from .stored import replace_in_strings, result_from_json
 
@@ -231,6 +238,8 @@ def run_claims(ids: Sequence[str], *, seed: int = 0, profile: str = "quick", dev
     ids = list(ids)
     require(isinstance(jobs, int) and jobs >= 1, f"jobs {jobs!r} is out of range: it must be >= 1")
     setup = list(WORKER_SETUP if setup is None else setup)
+    if jobs > 1 and not setup and _registry_replaced():
+        jobs = 1  # a registry replaced in this process (a test's) cannot reach fresh worker processes
     costs = costs if costs is not None else recorded_costs(out_dir, profile)
     ordered = order_by_cost(ids, costs)
     args = dict(seed=seed, profile=profile, device=device, threads=threads, setup=setup, proof=proof)

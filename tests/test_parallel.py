@@ -75,3 +75,15 @@ def test_longest_claims_start_first(tmp_path):
 def test_bad_jobs_is_a_usage_error():
     with pytest.raises(UsageError, match="jobs 0 is out of range"):
         run_claims(["lemma3"], jobs=0)
+
+
+def test_a_registry_replaced_in_this_process_runs_here(monkeypatch, tmp_path):
+    """A test that monkeypatches the registry without a worker setup still gets its claims run (in-process)."""
+    from ical_verify.proofs_check import registry
+    from ical_verify.proofs_check.claim import Check, CheckOutcome, Claim
+
+    ok = Check("ok", "symbolic", "printed", lambda ctx: CheckOutcome(True, "holds"))
+    monkeypatch.setattr(registry, "_load", lambda: (Claim("local1", "lemma", "t", "s", "src", 1, checks=(ok,)),
+                                                    Claim("local2", "lemma", "t", "s", "src", 2, checks=(ok,))))
+    run = run_claims(["local1", "local2"], jobs=2, out_dir=tmp_path)
+    assert run.where == "in-process" and [r.verdict for r in run.results] == ["verified", "verified"]
