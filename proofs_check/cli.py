@@ -1,8 +1,14 @@
 """The ``ical-verify`` command line.
 
-Commands: ``list``, ``check ID``, ``run``, ``expectation``, ``latex``, ``walkthrough``. Exit status: 0 when the work completed
-(whatever the verdicts), 1 when a check crashed, 2 for bad usage (one line naming the bad value and the
-valid range, no traceback), 3 when a verdict matched ``--fail-on``.
+Commands: ``list``, ``check ID``, ``show ID``, ``proof ID``, ``run``, ``report``, ``latex``, ``expectation``,
+``walkthrough``. Exit status: 0 when the work completed (whatever the verdicts); 1 when a check crashed or an
+output file could not be written; 2 for bad usage (one line naming the bad value and the valid range, no
+traceback, nothing written; also a bare ``ical-verify``, which shows the commands); 3 when a verdict matched
+``--fail-on``; 130 when interrupted (Ctrl-C: temporary files are removed; ``run`` keeps the claims it completed
+in ``DIR/results.partial.json``).
+
+Threads: :func:`main` sets ``OMP_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS`` (one thread
+by default, ``--threads N``) before anything imports NumPy or PyTorch; this module imports neither at load time.
 """
 
 from __future__ import annotations
@@ -15,15 +21,19 @@ from pathlib import Path
 
 from ..numerics.errors import DomainError as NumericsDomainError
 from ..theory.errors import DomainError as TheoryDomainError
-from .claim import PROFILES
+from .claim import DEVICES, PROFILES
 from .errors import UsageError, require
 from .verdicts import VERDICTS
 
-EXIT_OK, EXIT_CRASH, EXIT_USAGE, EXIT_FAIL_ON = 0, 1, 2, 3
+EXIT_OK, EXIT_CRASH, EXIT_USAGE, EXIT_FAIL_ON, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 BAD_INPUT = (UsageError, TheoryDomainError, NumericsDomainError)
 
-VERDICT_STYLE = {"verified": "green", "erratum": "yellow", "refuted": "red", "inconclusive": "magenta",
-                 "not-run": "dim"}
+#: The largest --jobs and --threads accepted (at least this, or the number of cores if larger).
+MAX_WORKERS = 64
+#: Seeds are 0 .. 2**63 - 1 (NumPy and PyTorch accept them all).
+MAX_SEED = 2 ** 63 - 1
+
+from .render_terminal import VERDICT_STYLE  # noqa: E402  (re-exported for callers of the old module)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,56 +43,122 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _int(name: str, low: int | None = None):
+def _int(name: str, low: int | None = None, high: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} = {text!r} is not an integer") from None
-        if low is not None and value < low:
-            raise argparse.ArgumentTypeError(f"{name} = {value} is out of range: {name} must be >= {low}")
+        if low is not None and value < low or high is not None and value > high:
+            if high is None:
+                raise argparse.ArgumentTypeError(f"{name} = {value} is out of range: {name} must be >= {low}")
+            raise argparse.ArgumentTypeError(f"{name} = {value} is out of range: {name} must be in {low}..{high}")
         return value
     return parse
 
 
-def _float(name: str):
+def _float(name: str, finite: bool = False):
     def parse(text: str) -> float:
+        import math
+
         try:
-            return float(text)
+            value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} = {text!r} is not a number") from None
+        if finite and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{name} = {text} is out of range: {name} must be a finite number")
+        return value
     return parse
 
 
-def _profile(text: str) -> str:
-    if text not in PROFILES:
-        raise argparse.ArgumentTypeError(f"unknown profile {text!r}: valid profiles are {', '.join(PROFILES)}")
-    return text
+def _choice(name: str, valid):
+    def parse(text: str) -> str:
+        if text not in valid:
+            raise argparse.ArgumentTypeError(f"unknown {name} {text!r}: valid {name}s are {', '.join(valid)}")
+        return text
+    return parse
+
+
+_profile = _choice("profile", PROFILES)
+
+
+def _workers_max() -> int:
+    from .parallel import cpu_count
+
+    return max(MAX_WORKERS, cpu_count())
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ical-verify")
+    except Exception:  # pragma: no cover - not installed
+        return "unknown"
+
+
+def _add_run_options(p, jobs: bool = True) -> None:
+    p.add_argument("--seed", type=_int("seed", 0, MAX_SEED), default=0)
+    p.add_argument("--profile", type=_profile, default="quick", help="quick (CPU scale, default) or full")
+    p.add_argument("--device", type=_choice("device", DEVICES), default="cpu",
+                   help="device of trained-model checks: cpu (default) or cuda (only if available)")
+    p.add_argument("--threads", type=_int("threads", 1, _workers_max()), default=1,
+                   help="BLAS/OpenMP/PyTorch threads per process (default 1)")
+    if jobs:
+        p.add_argument("--jobs", type=_int("jobs", 1, _workers_max()), default=None,
+                       help="claims run in parallel worker processes (default: the number of cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ical-verify", description=(
-        "Verify the statements of Sander et al., 'How do Transformers perform In-Context Autoregressive "
-        "Learning?' (ICML 2024), claim by claim."))
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
+        "Verify the numbered statements and experiments of papers on in-context learning in linear-attention "
+        "Transformers, claim by claim: does each hold exactly as printed, and if not, what does?"))
+    parser.add_argument("--version", action="version", version=f"ical-verify {_version()}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
-    p = sub.add_parser("list", help="list every claim with its kind, title and methods")
+    p = sub.add_parser("list", help="list the claims (grouped by paper) with kind, title and methods")
+    p.add_argument("--paper", default=None, metavar="ID", help="only the claims of this paper")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("check", help="run the checks of one claim")
     p.add_argument("claim", help="claim id (see `ical-verify list`)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--seed", type=_int("seed", 0), default=0)
-    p.add_argument("--profile", type=_profile, default="quick")
-    p.add_argument("--out", default="ical-report", help="folder for figures (default ./ical-report)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default ./ical-report/check-ID-seedS); gets results.json and figures/")
+    p.add_argument("--proof", action="store_true", help="also show the proof step by step")
+    _add_run_options(p, jobs=False)
 
-    p = sub.add_parser("run", help="run every claim; write DIR/results.json and DIR/report.md")
-    p.add_argument("--profile", type=_profile, default="quick")
-    p.add_argument("--out", default="ical-report", help="output folder (default ./ical-report)")
-    p.add_argument("--seed", type=_int("seed", 0), default=0)
-    p.add_argument("--fail-on", default="", metavar="VERDICT[,VERDICT...]",
-                   help="exit 3 if any claim gets one of these verdicts")
+    p = sub.add_parser("show", help="print a claim's stored result (from a results.json; nothing is run)")
+    p.add_argument("claim", help="claim id")
+    p.add_argument("--from", dest="from_", default="ical-report", metavar="DIR",
+                   help="folder of a run (or a results.json file); default ./ical-report")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--proof", action="store_true", help="also show the proof step by step")
+
+    p = sub.add_parser("proof", help="a claim's proof with each step's status beside its LaTeX")
+    p.add_argument("claim", help="claim id")
+    p.add_argument("--from", dest="from_", default=None, metavar="DIR",
+                   help="take the proof from a stored run instead of checking its steps now")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_run_options(p, jobs=False)
+
+    p = sub.add_parser("run", help="run every claim; write DIR/results.json, DIR/report.md and DIR/report.html")
+    p.add_argument("--out", default="ical-report", metavar="DIR", help="output folder (default ./ical-report)")
+    p.add_argument("--fail-on", default="", metavar="VERDICT[:SEVERITY],...",
+                   help="exit 3 if a claim gets one of these verdicts (e.g. refuted,erratum:substantive)")
     p.add_argument("--claims", default="", metavar="ID[,ID...]", help="run only these claims")
+    p.add_argument("--paper", default=None, metavar="ID", help="run only the claims of this paper")
+    p.add_argument("--dask", default=None, metavar="tcp://HOST:PORT",
+                   help="submit the claims to this Dask scheduler instead of local worker processes")
+    p.add_argument("--readme-table", action="store_true",
+                   help="print the README's claims table (Markdown) from the results")
+    p.add_argument("--from", dest="from_", default=None, metavar="DIR",
+                   help="with --readme-table: use the results stored in DIR instead of running")
+    _add_run_options(p)
+
+    p = sub.add_parser("report", help="write report.md and report.html from stored results (nothing is run)")
+    p.add_argument("--from", dest="from_", required=True, metavar="DIR", help="folder of a run, or a results.json")
+    p.add_argument("--out", default=None, metavar="DIR2", help="where to write the reports (default: DIR)")
 
     p = sub.add_parser("expectation", help=(
         "exact expected loss vs Monte Carlo at seeded random parameters (unitary/orthogonal: Lemma 2 "
@@ -90,19 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", default="unitary", help="unitary, orthogonal or w-mu")
     p.add_argument("--d", type=_int("d", 1), default=4)
     p.add_argument("--T", type=_int("T"), default=6)
-    p.add_argument("--mu", type=_float("mu"), default=None)
+    p.add_argument("--mu", type=_float("mu", finite=True), default=None)
     p.add_argument("--samples", type=_int("samples"), default=100_000)
-    p.add_argument("--seed", type=_int("seed", 0), default=0)
+    p.add_argument("--seed", type=_int("seed", 0, MAX_SEED), default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("latex", help=(
-        "run the checks of the given claims and write a standalone LaTeX document (statements, derived "
-        "expressions, corrected statements, verdicts, checks)"))
+        "a standalone LaTeX document of the given claims (statements, verdicts, findings, readings, proofs, "
+        "figures); from stored results with --from, else by running the checks"))
     p.add_argument("claims", nargs="*", metavar="ID", help="claim ids (see `ical-verify list`)")
-    p.add_argument("--all", action="store_true", help="every claim of the registry")
-    p.add_argument("--out", default=None, metavar="FILE", help="write to FILE (default: standard output)")
-    p.add_argument("--seed", type=_int("seed", 0), default=0)
-    p.add_argument("--profile", type=_profile, default="quick")
+    p.add_argument("--all", action="store_true", help="every claim of the registry (or of --paper)")
+    p.add_argument("--paper", default=None, metavar="ID", help="with --all: the claims of this paper")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="write to FILE, figures beside it in FILE-figures/ (default: standard output)")
+    p.add_argument("--from", dest="from_", default=None, metavar="DIR",
+                   help="use the results stored in DIR (claims missing there are run)")
+    _add_run_options(p)
 
     p = sub.add_parser("walkthrough", help=(
         "show a teaching walkthrough (a notebook) in the terminal, or write it as HTML with --html"))
@@ -115,138 +194,298 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _console(stderr: bool = False):
+    """A rich console; when output goes to a file or a pipe (no terminal, no COLUMNS), 160 columns wide so that
+    tables stay readable."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, highlight=False, width=160 if wide else None)
 
 
-# commands ----------------------------------------------------------------------------------------
+# shared pieces ------------------------------------------------------------------------------------------
+def check_device(device: str) -> None:
+    """``cuda`` only when this machine has it: a one-line usage error otherwise (before any work)."""
+    if device != "cuda":
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        why = "this PyTorch build has no CUDA" if torch.version.cuda is None else "no CUDA device is visible"
+        raise UsageError(f"--device cuda is not available here ({why}; torch {torch.__version__}): valid devices "
+                         "on this machine are cpu")
+
+
+def _select(claims_arg: str, paper: str | None, all_if_empty: bool = True) -> list[str]:
+    from .registry import claim_ids, get_paper, resolve_ids
+
+    if paper is not None:
+        get_paper(paper)
+    names = [s.strip() for s in claims_arg.split(",") if s.strip()]
+    if names:
+        return resolve_ids(names, paper)
+    return claim_ids(paper) if all_if_empty else []
+
+
+class _Bar:
+    """One progress bar for a set of claims (on standard error), fed by ``parallel.run_claims``."""
+
+    def __init__(self, ids, transient: bool = False):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.total = len(ids)
+        self.running: dict[str, str] = {}
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=_console(stderr=True), transient=transient,
+                                 disable=not sys.stderr.isatty())
+        self.task = None
+
+    def __enter__(self):
+        self.progress.__enter__()
+        self.task = self.progress.add_task("claims", total=self.total)
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def __call__(self, claim_id: str, desc: str, done: int, total: int, finished: bool) -> None:
+        if finished:
+            self.running.pop(claim_id, None)
+            self.progress.advance(self.task)
+        else:
+            self.running[claim_id] = f"{desc} {done}/{total}" if total else desc
+        shown = "; ".join(self.running.values())
+        self.progress.update(self.task, description=(f"claims — {shown}"[:70] if shown else "claims"))
+
+
+def _jobs(args, n_claims: int) -> int:
+    from .parallel import cpu_count
+
+    jobs = args.jobs if getattr(args, "jobs", None) is not None else cpu_count()
+    return max(1, min(jobs, n_claims))
+
+
+def _run(ids, args, out_dir, transient: bool = False):
+    """Run claims ``ids`` with the options of ``args``; return the ``RunOutput``."""
+    from .parallel import recorded_costs, run_claims
+
+    with _Bar(ids, transient=transient) as bar:
+        return run_claims(ids, seed=args.seed, profile=args.profile, device=args.device, threads=args.threads,
+                          jobs=_jobs(args, len(ids)), dask=getattr(args, "dask", None), out_dir=out_dir,
+                          progress=bar, costs=recorded_costs(out_dir, args.profile))
+
+
+def _report_errors(errors) -> None:
+    for e in errors:
+        print(f"ical-verify: error: {e}", file=sys.stderr)
+
+
+# commands ----------------------------------------------------------------------------------------------
 def cmd_list(args) -> int:
-    from .registry import all_claims
+    from .registry import all_claims, get_paper
+    from .render_terminal import claims_table
 
-    claims = all_claims()
+    claims = all_claims(args.paper)
     if args.format == "json":
-        print(json.dumps([{"claim": c.id, "kind": c.kind, "title": c.title, "source": c.source,
-                           "methods": c.methods, "checks": [k.name for k in c.checks]} for c in claims],
+        print(json.dumps([{"claim": c.id, "paper": c.paper, "kind": c.kind, "title": c.title, "source": c.source,
+                           "methods": c.methods, "checks": [k.name for k in c.checks],
+                           "readings": [r.id for r in c.readings], "subclaims": [s.id for s in c.subclaims],
+                           "proof_steps": len(c.proof.steps) if c.proof is not None else 0} for c in claims],
                          indent=2))
         return EXIT_OK
-    from rich.table import Table
-
-    table = Table(title="Claims of Sander et al. (ICML 2024)")
-    for col in ("id", "kind", "title", "methods", "checks"):
-        table.add_column(col)
-    for c in claims:
-        table.add_row(c.id, c.kind, c.title, ", ".join(c.methods) or "-", str(len(c.checks)))
-    _console().print(table)
+    title = f"Claims of {get_paper(args.paper).citation}" if args.paper else "Claims"
+    _console().print(claims_table(claims, title))
     return EXIT_OK
 
 
-def _progress_columns():
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+def _check_out(claim_id: str, args) -> Path:
+    from .outputs import check_folder
+    from .stored import RESULTS_FILE, load_json
 
-    return (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    out = check_folder(args.out or Path("ical-report") / f"check-{claim_id}-seed{args.seed}", "--out")
+    if (out / RESULTS_FILE).exists():
+        try:
+            stored = load_json(out)
+        except UsageError:
+            stored = []
+        others = sorted({o.get("claim") for o in stored if isinstance(o, dict)} - {claim_id})
+        if others:
+            raise UsageError(f"--out {out} holds a stored run ({len(stored)} claims in {RESULTS_FILE}); `check` "
+                             f"would overwrite it: give another folder, e.g. {out / f'check-{claim_id}-seed{args.seed}'}")
+    return out
 
 
 def cmd_check(args) -> int:
-    from rich.progress import Progress
-
     from .registry import get_claim
-    from .runner import make_context, run_claim
+    from .render_terminal import print_result
+    from .report import write_outputs
 
-    get_claim(args.claim)  # validate before doing anything
-    with Progress(*_progress_columns(), console=_console(stderr=True), transient=True,
-                  disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task(args.claim, total=None)
-
-        def progress(desc, done, total):
-            bar.update(task, description=desc, completed=done, total=total or None)
-
-        ctx = make_context(seed=args.seed, profile=args.profile, out_dir=args.out, progress=progress)
-        result = run_claim(args.claim, ctx)
+    claim = get_claim(args.claim)  # validate before doing anything
+    out = _check_out(claim.id, args)
+    check_device(args.device)
+    args.jobs = 1
+    run = _run([claim.id], args, out, transient=True)
+    result = run.results[0]
+    written = write_outputs(run.results, out, args.seed, args.profile, files=run.files, reports=False)
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2))
     else:
-        _print_result(result)
-    return EXIT_CRASH if result.crashed else EXIT_OK
+        print_result(_console(), result, proof=args.proof)
+        _console(stderr=True).print(f"wrote {out}")
+    _report_errors(written.errors)
+    return EXIT_CRASH if result.crashed or written.errors else EXIT_OK
 
 
-def _print_result(result) -> None:
-    from rich.table import Table
+def cmd_show(args) -> int:
+    from .render_terminal import print_result
+    from .stored import find_result, load_results
 
-    con = _console()
-    c = result.claim
-    style = VERDICT_STYLE.get(result.verdict, "")
-    con.print(f"[bold]{c.id}[/bold] — {c.title} ({c.source})")
-    con.print(f"verdict: [{style}]{result.verdict}[/{style}]   ({result.seconds:.2f} s, seed {result.seed})")
-    con.print(f"statement: {c.statement}")
-    if result.corrected:
-        con.print(f"corrected: {result.corrected}")
-    if result.checks:
-        table = Table()
-        for col in ("check", "method", "target", "status", "detail"):
-            table.add_column(col, overflow="fold")
-        for k in result.checks:
-            table.add_row(k.name, k.method, k.target, k.status, k.detail)
-        con.print(table)
-    for f in result.figures:
-        con.print(f"figure: {f}")
+    result = find_result(load_results(args.from_), args.claim, args.from_)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print_result(_console(), result, proof=args.proof)
+    return EXIT_OK
+
+
+def cmd_proof(args) -> int:
+    from .registry import all_claims, get_claim
+    from .render_terminal import proof_table
+    from .runner import make_context, run_proof
+
+    if args.from_ is not None:
+        from .stored import find_result, load_results
+
+        result = find_result(load_results(args.from_), args.claim, args.from_)
+        require(result.proof is not None, f"claim {result.claim.id!r} has no proof in {args.from_}")
+        proof, step = result.proof, result.erratum_step
+    else:
+        claim = get_claim(args.claim)
+        with_proof = [c.id for c in all_claims() if c.proof is not None]
+        require(claim.proof is not None, f"claim {claim.id!r} has no proof transcribed: claims with proofs are "
+                                         f"{', '.join(with_proof) or 'none yet'}")
+        check_device(args.device)
+        from .parallel import apply_threads
+
+        apply_threads(args.threads)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="ical-proof-") as tmp:
+            ctx = make_context(seed=args.seed, profile=args.profile, out_dir=tmp, device=args.device,
+                               threads=args.threads)
+            proof = run_proof(claim, ctx)
+        step = claim.erratum_step or next((s.step.id for s in proof.steps if s.status == "fails"), None)
+    if args.format == "json":
+        print(json.dumps(proof.to_json(), indent=2))
+    else:
+        _console().print(proof_table(proof, step))
+    return EXIT_OK
 
 
 def cmd_run(args) -> int:
-    from rich.progress import Progress
-    from rich.table import Table
+    from .readme_table import readme_table
+    from .verdicts import matches_fail_on, parse_fail_on
 
-    from .registry import claim_ids, get_claim
-    from .report import summary_rows, write_report
-    from .runner import make_context, run_claim
+    fail_on = parse_fail_on(args.fail_on)
+    if args.from_ is not None:
+        require(args.readme_table, "run --from works with --readme-table only: to render stored results use "
+                                   "`ical-verify report --from DIR` or `ical-verify latex --from DIR`")
+        from .stored import load_results
 
-    fail_on = [v.strip() for v in args.fail_on.split(",") if v.strip()]
-    for v in fail_on:
-        require(v in VERDICTS, f"unknown verdict {v!r} in --fail-on: valid verdicts are {', '.join(VERDICTS)}")
-    ids = [s.strip() for s in args.claims.split(",") if s.strip()] or claim_ids()
-    for claim_id in ids:
-        get_claim(claim_id)
-    out = Path(args.out)
-    require(not out.exists() or out.is_dir(), f"--out {out} exists and is not a folder")
-    results = []
+        print(readme_table(load_results(args.from_, relocate=False)))
+        return EXIT_OK
+    from .outputs import check_folder
+
+    ids = _select(args.claims, args.paper)
+    require(bool(ids), f"paper {args.paper!r} has no claims yet")
+    out = check_folder(args.out, "--out")
+    if args.dask is None:
+        check_device(args.device)  # with --dask the workers check it where the claims run
+    else:
+        from .parallel import _dask_client
+
+        _dask_client(args.dask).close()  # validate the address and reach the scheduler before any work
+    from .parallel import Interrupted
+    from .render_terminal import summary_table
+
     start = time.perf_counter()
-    with Progress(*_progress_columns(), console=_console(stderr=True)) as bar:
-        overall = bar.add_task("claims", total=len(ids))
-        inner = bar.add_task("", total=None)
+    try:
+        run = _run(ids, args, out)
+    except Interrupted as exc:
+        return _interrupted(exc, ids, out)
+    from .report import write_outputs
 
-        def progress(desc, done, total):
-            bar.update(inner, description=f"  {desc}", completed=done, total=total or None)
-
-        ctx = make_context(seed=args.seed, profile=args.profile, out_dir=out, progress=progress)
-        for claim_id in ids:
-            bar.update(overall, description=f"claims ({claim_id})")
-            results.append(run_claim(claim_id, ctx))
-            bar.advance(overall)
-    paths = write_report(results, out, args.seed, args.profile)
-    table = Table(title=f"ical-verify run ({args.profile}, seed {args.seed}, {time.perf_counter() - start:.1f} s)")
-    for col in ("claim", "kind", "verdict", "checks passed", "seconds"):
-        table.add_column(col)
-    for row in summary_rows(results):
-        style = VERDICT_STYLE.get(row[2], "")
-        table.add_row(row[0], row[1], f"[{style}]{row[2]}[/{style}]", row[3], row[4])
-    con = _console()
-    con.print(table)
+    written = write_outputs(run.results, out, args.seed, args.profile, files=run.files)
+    results = run.results
+    con = _console(stderr=args.readme_table)
+    title = (f"ical-verify run ({args.profile}, seed {args.seed}, {time.perf_counter() - start:.1f} s, "
+             f"{run.where})")
+    con.print(summary_table(results, title))
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     con.print(", ".join(f"{n} {v}" for v, n in counts.items() if n))
-    for p in paths:
-        con.print(f"wrote {p}")
-    if any(r.crashed for r in results):
+    for p in written.paths:
+        if p.parent == out:
+            _console(stderr=True).print(f"wrote {p}")
+    _report_errors(written.errors)
+    if args.readme_table:
+        print(readme_table(results))
+    if any(r.crashed for r in results) or written.errors:
         return EXIT_CRASH
-    if any(r.verdict in fail_on for r in results):
+    if any(matches_fail_on(r.verdict, r.severity, fail_on) for r in results):
         return EXIT_FAIL_ON
     return EXIT_OK
+
+
+def _interrupted(exc, ids, out: Path) -> int:
+    """Ctrl-C during a run: keep the completed claims in DIR/results.partial.json, marked as partial."""
+    from .stored import PARTIAL_FILE
+
+    done = exc.completed
+    msg = f"ical-verify: interrupted: {len(done)} of {len(ids)} claims completed"
+    if done:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            data = {"interrupted": True, "completed": [r.claim.id for r in done],
+                    "missing": [i for i in ids if i not in {r.claim.id for r in done}],
+                    "results": [r.to_json() for r in done]}
+            tmp = out / f".{PARTIAL_FILE}.tmp"
+            tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+            tmp.replace(out / PARTIAL_FILE)
+            msg += f"; their results are in {out / PARTIAL_FILE} (no report written)"
+        except OSError:
+            pass
+    print(msg, file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def cmd_report(args) -> int:
+    from .outputs import check_folder
+    from .report import write_outputs
+    from .stored import load_results, results_file
+
+    results = load_results(args.from_)
+    out = check_folder(args.out if args.out is not None else results_file(args.from_).parent, "--out")
+    require(bool(results), f"--from {args.from_}: no stored results to report")
+    written = write_outputs(results, out, data=False)
+    for p in written.paths:
+        _console(stderr=True).print(f"wrote {p}")
+    _report_errors(written.errors)
+    return EXIT_CRASH if written.errors else EXIT_OK
 
 
 def cmd_expectation(args) -> int:
     from ..numerics.expectation_demo import compare, validate
 
     validate(args.context, args.d, args.T, args.mu, args.samples)
-    r = compare(args.context, args.d, args.T, args.samples, args.seed, args.mu)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("Monte Carlo"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("mc", total=args.samples)
+        r = compare(args.context, args.d, args.T, args.samples, args.seed, args.mu,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total))
     if args.format == "json":
         print(json.dumps(r.to_json(), indent=2))
     else:
@@ -261,36 +500,63 @@ def cmd_expectation(args) -> int:
 
 
 def cmd_latex(args) -> int:
-    from rich.progress import Progress
+    import shutil
+    import tempfile
 
-    from .latex import latex_document, run_claims
-    from .registry import claim_ids, get_claim
+    from .latex import copy_figures, latex_document
+    from .outputs import check_file
+    from .registry import claim_ids, get_paper
 
     require(not (args.all and args.claims), "give claim ids or --all, not both")
-    require(args.all or args.claims, f"no claims given: name claim ids or --all (valid ids are {', '.join(claim_ids())})")
-    ids = claim_ids() if args.all else list(dict.fromkeys(args.claims))
-    for claim_id in ids:
-        get_claim(claim_id)  # validate every id before running anything
-    if args.out is not None:
-        out = Path(args.out)
-        require(not out.is_dir(), f"--out {out} is a folder: give a file name such as report.tex")
-        require(out.parent.is_dir(), f"--out {out}: folder {out.parent} does not exist")
-    with Progress(*_progress_columns(), console=_console(stderr=True), transient=True,
-                  disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("latex", total=None)
+    if args.paper is not None:
+        get_paper(args.paper)
+    require(args.all or args.claims,
+            f"no claims given: name claim ids or --all (valid ids are {', '.join(claim_ids())})")
+    ids = claim_ids(args.paper) if args.all else _select(",".join(args.claims), args.paper)
+    out = check_file(args.out, "--out", "report.tex") if args.out is not None else None
+    stored = {}
+    if args.from_ is not None:
+        from .stored import load_results
 
-        def progress(desc, done, total):
-            bar.update(task, description=desc, completed=done, total=total or None)
+        stored = {r.claim.id: r for r in load_results(args.from_)}
+    missing = [i for i in ids if i not in stored]
+    if missing:
+        check_device(args.device)
+    scratch = Path(tempfile.mkdtemp(prefix="ical-latex-"))
+    try:
+        fresh = {}
+        if missing:
+            if stored:
+                print(f"ical-verify: {len(missing)} claim(s) not in {args.from_}, running them: "
+                      f"{', '.join(missing)}", file=sys.stderr)
+            from .parallel import Interrupted
+            from .report import write_outputs
 
-        results = run_claims(ids, seed=args.seed, profile=args.profile, progress=progress)
-    document = latex_document(results)
-    if args.out is None:
-        sys.stdout.write(document)
-    else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(document, encoding="utf-8")
-        tmp.replace(out)
-        _console(stderr=True).print(f"wrote {out}")
+            try:
+                run = _run(missing, args, scratch, transient=True)
+            except Interrupted:
+                print("ical-verify: interrupted: no document written", file=sys.stderr)
+                return EXIT_INTERRUPTED
+            write_outputs(run.results, scratch, files=run.files, reports=False)
+            fresh = {r.claim.id: r for r in run.results}
+        results = [stored.get(i) or fresh[i] for i in ids]
+        if out is None:
+            figures = {f: str(Path(f).resolve()) for r in results for f in r.figures
+                       if r.claim.id in stored and Path(f).is_file()}
+            sys.stdout.write(latex_document(results, figures=figures))
+        else:
+            folder = out.parent / f"{out.stem}-figures"
+            figures = copy_figures(results, folder, out.parent)
+            tmp = out.with_name(f".{out.name}.tmp")
+            try:
+                tmp.write_text(latex_document(results, figures=figures), encoding="utf-8")
+                tmp.replace(out)
+            finally:
+                tmp.unlink(missing_ok=True)
+            _console(stderr=True).print(f"wrote {out}" + (f" and {len(figures)} figures in {folder}" if figures
+                                                           else ""))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return EXIT_CRASH if any(r.crashed for r in results) else EXIT_OK
 
 
@@ -305,17 +571,20 @@ def cmd_walkthrough(args) -> int:
         return EXIT_OK
     require(args.name in names, f"unknown walkthrough {args.name!r}: valid names are {', '.join(names)}")
     if args.html is not None:
-        out = Path(args.html)
-        require(not out.is_dir(), f"--html {out} is a folder: give a file name such as walkthrough.html")
-        require(out.parent.is_dir(), f"--html {out}: folder {out.parent} does not exist")
+        from .outputs import check_file
+
+        out = check_file(args.html, "--html", "walkthrough.html")
         try:
             html = walkthrough.to_html(args.name, execute=not args.no_execute)
         except walkthrough.WalkthroughError as exc:
             print(f"ical-verify: walkthrough {args.name}: {exc}", file=sys.stderr)
             return EXIT_CRASH
         tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(out)
+        try:
+            tmp.write_text(html, encoding="utf-8")
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
         _console(stderr=True).print(f"wrote {out}")
         return EXIT_OK
     try:
@@ -326,21 +595,46 @@ def cmd_walkthrough(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "run": cmd_run, "expectation": cmd_expectation,
-            "latex": cmd_latex, "walkthrough": cmd_walkthrough}
+def quiet_native_warnings() -> None:
+    """Keep warnings of native code away from the user: PyTorch's c10 log (on kernels without IPv6, gloo and
+    the c10d store print ``[W socket.cpp] ... errno: 97 - Address family not supported by protocol`` when they
+    open sockets) is set to errors only, for this process and the worker processes it starts."""
+    import os
+
+    os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
+
+
+COMMANDS = {"list": cmd_list, "check": cmd_check, "show": cmd_show, "proof": cmd_proof, "run": cmd_run,
+            "report": cmd_report, "expectation": cmd_expectation, "latex": cmd_latex, "walkthrough": cmd_walkthrough}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = build_parser()
+        if not argv:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
         args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        from .parallel import apply_threads, set_thread_environment
+
+        threads = getattr(args, "threads", None) or 1
+        set_thread_environment(threads)  # before NumPy and PyTorch start their thread pools
+        quiet_native_warnings()
+        if "numpy" in sys.modules or "torch" in sys.modules:  # called in-process (tests, notebooks)
+            apply_threads(threads)
         return COMMANDS[args.command](args)
     except BAD_INPUT as exc:
         print(f"ical-verify: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
         print("ical-verify: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,9 +5,11 @@ converted from LaTeX to MathML by the pure-Python package ``latex2mathml`` (brow
 natively); a formula the converter rejects is shown as its LaTeX source in ``<code>``, so the report is
 always written. Figures are embedded as base64 ``data:`` URIs.
 
-Content: the summary table (every claim, its kind, verdict and checks passed), then for each claim its
-statement as printed, the corrected statement where the suite derived one, definitions, assumptions and
-conventions, the checks (method, target, status, detail, metrics), the derived expressions and figures.
+Content: the summary table grouped by paper (a heading row with the paper's citation; each claim with its kind,
+title, verdict and severity, scope and one-line finding), then per paper each claim's section: its finding,
+statement as printed, corrected statement, readings (with their verdicts and why), sub-claims, definitions,
+assumptions and conventions, checks (method, target, status, summary, detail; metrics as folded tables),
+derived expressions, artefacts, figures, and a folded proof with each step's status beside its formula.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from pathlib import Path
 from typing import Sequence
 
 from .claim import ClaimResult
+from .render_terminal import STEP_SYMBOLS, paper_groups, paper_heading, verdict_label
 from .latex import corrected_kind, format_metric, has_math, split_math
 
 VERDICT_COLOURS = {"verified": "#1a7f37", "erratum": "#9a6700", "refuted": "#cf222e",
                    "inconclusive": "#8250df", "not-run": "#6e7781"}
-STATUS_COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "inconclusive": "#8250df", "error": "#cf222e"}
+STATUS_COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "inconclusive": "#8250df", "error": "#cf222e",
+                  "follows": "#1a7f37", "follows-with-correction": "#9a6700", "gap": "#8250df", "fails": "#cf222e",
+                  "not-checked": "#6e7781"}
 
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
          ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -46,7 +51,14 @@ th { background: #f6f8fa; }
 code.tex { background: #fff8c5; white-space: pre-wrap; word-break: break-word; }
 .derived { margin: .4rem 0 .8rem 1rem; overflow-x: auto; overflow-y: hidden; }
 .metrics { font-family: monospace; font-size: .85rem; white-space: pre-wrap; word-break: break-word; }
-figure img { max-width: 100%; border: 1px solid #d0d7de; }
+figure { margin: .5rem 0 1rem 0; }
+figure img { width: 100%; max-width: 56rem; height: auto; border: 1px solid #d0d7de; }
+.finding { font-size: 1.05rem; background: #ddf4ff; border-left: 4px solid #54aeff; padding: .4rem .8rem; }
+tr.paper th { background: #eaeef2; font-size: 1.02rem; }
+details { margin: .4rem 0 .8rem 0; } summary { cursor: pointer; color: #0969da; }
+table.metrics td { font-family: monospace; font-size: .85rem; word-break: break-word; }
+table.proof td.formula { overflow-x: auto; max-width: 40rem; }
+.erratum-step { outline: 2px solid #cf222e; }
 math { font-size: 1.15em; }
 math[display="block"] { margin: .4rem 0; }
 .corrected, .statement { overflow-x: auto; overflow-y: hidden; }
@@ -173,34 +185,130 @@ def figure_html(path: str) -> str:
             f'<figcaption class="source">{name}</figcaption></figure>')
 
 
-def _badge(kind: str, value: str, colours: dict[str, str]) -> str:
+def _badge(kind: str, value: str, colours: dict[str, str], label: str | None = None) -> str:
     colour = colours.get(value, "#57606a")
-    return f'<span class="{kind}" style="background:{colour}">{html.escape(value)}</span>'
+    return f'<span class="{kind}" style="background:{colour}">{html.escape(label or value)}</span>'
+
+
+def verdict_badge(verdict: str, severity: str | None = None) -> str:
+    return _badge("verdict", verdict, VERDICT_COLOURS, verdict_label(verdict, severity))
+
+
+def _citation(paper_id: str) -> str:
+    return paper_heading(paper_id)
 
 
 def summary_table(results: Sequence[ClaimResult]) -> str:
+    """One table, grouped by paper: each claim's kind, title, verdict (with severity), scope and finding."""
     rows = ['<table id="summary"><thead><tr><th>claim</th><th>kind</th><th>title</th><th>verdict</th>'
-            "<th>checks passed</th><th>seconds</th></tr></thead><tbody>"]
-    for r in results:
-        c = r.claim
-        passed = sum(k.status == "passed" for k in r.checks)
-        rows.append(f'<tr data-claim="{html.escape(c.id)}"><td><a href="#claim-{html.escape(c.id)}">'
-                    f"{html.escape(c.id)}</a></td><td>{html.escape(c.kind)}</td><td>{html.escape(c.title)}</td>"
-                    f"<td>{_badge('verdict', r.verdict, VERDICT_COLOURS)}</td><td>{passed}/{len(r.checks)}</td>"
-                    f"<td>{r.seconds:.1f}</td></tr>")
+            "<th>scope</th><th>finding</th><th>checks passed</th></tr></thead><tbody>"]
+    for paper, group in paper_groups(results, lambda r: r.claim.paper):
+        rows.append(f'<tr class="paper" data-paper="{html.escape(paper)}"><th colspan="7">'
+                    f"{html.escape(_citation(paper))}</th></tr>")
+        for r in group:
+            c = r.claim
+            passed = sum(k.status == "passed" for k in r.checks)
+            rows.append(f'<tr data-claim="{html.escape(c.id)}"><td><a href="#claim-{html.escape(c.id)}">'
+                        f"{html.escape(c.id)}</a></td><td>{html.escape(c.kind)}</td><td>{html.escape(c.title)}</td>"
+                        f"<td>{verdict_badge(r.verdict, r.severity)}</td><td>{html.escape(r.scope or '')}</td>"
+                        f"<td>{html.escape(r.finding or '')}</td><td>{passed}/{len(r.checks)}</td></tr>")
     rows.append("</tbody></table>")
     return "\n".join(rows)
+
+
+def _metric_value(value) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return "<br>".join(html.escape(", ".join(format_metric(x) for x in row)) for row in value)
+    if isinstance(value, list):
+        return html.escape(", ".join(format_metric(x) for x in value))
+    return html.escape(format_metric(value) if not isinstance(value, str) else value)
+
+
+def _flatten(metrics: dict, prefix: str = "") -> list[tuple[str, object]]:
+    out = []
+    for name, value in metrics.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and value:
+            out += _flatten(value, key + ".")
+        else:
+            out.append((key, value))
+    return out
+
+
+def metrics_html(metrics: dict, label: str = "metrics") -> str:
+    """Metrics as a folded two-column table: nested objects flattened to dotted names, lists in full."""
+    if not metrics:
+        return ""
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_metric_value(v)}</td></tr>" for k, v in _flatten(metrics))
+    return (f"<details class=\"metrics\"><summary>{html.escape(label)} ({len(metrics)})</summary>"
+            f'<table class="metrics"><tbody>{rows}</tbody></table></details>')
+
+
+def readings_html(readings, title: str = "Readings") -> str:
+    if not readings:
+        return ""
+    out = [f"<h3>{html.escape(title)}</h3>", '<table class="readings"><thead><tr><th>reading</th><th>adopted</th>'
+           "<th>verdict</th><th>text</th><th>why</th></tr></thead><tbody>"]
+    for r in readings:
+        out.append(f'<tr data-reading="{html.escape(r.reading.id)}"><td>{html.escape(r.reading.id)}</td>'
+                   f"<td>{'yes' if r.reading.adopted else ''}</td><td>{verdict_badge(r.verdict, r.severity)}</td>"
+                   f"<td>{plain_or_latex_html(r.reading.text)}</td><td>{plain_or_latex_html(r.reading.why)}</td></tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def proof_html(r: ClaimResult) -> str:
+    """The proof, folded: each step's status beside its formula (MathML), with the evidence and correction."""
+    if r.proof is None:
+        return ""
+    counts = ", ".join(f"{n} {html.escape(s)}" for s, n in r.proof.counts().items() if n)
+    out = [f'<details class="proof" data-claim="{html.escape(r.claim.id)}"><summary>Proof '
+           f"({html.escape(r.proof.source)}): {counts}</summary>",
+           '<table class="proof"><thead><tr><th>step</th><th>status</th><th>as printed</th><th>evidence</th>'
+           "</tr></thead><tbody>"]
+    for s in r.proof.steps:
+        cls = ' class="erratum-step"' if r.erratum_step == s.step.id else ""
+        step = html.escape(s.step.id) + (f" {html.escape(s.step.equation)}" if s.step.equation else "")
+        if r.erratum_step == s.step.id:
+            step += " <strong>(erratum)</strong>"
+        evidence = html.escape(s.detail)
+        if s.correction:
+            evidence += f"<br>correction: {math_html(s.correction)}"
+        if s.step.claims_from:
+            evidence += f'<br><span class="source">from {html.escape(", ".join(s.step.claims_from))}</span>'
+        status = _badge("status", s.status, STATUS_COLOURS, f"{STEP_SYMBOLS.get(s.status, '')} {s.status}")
+        out.append(f'<tr data-step="{html.escape(s.step.id)}" data-status="{html.escape(s.status)}"{cls}>'
+                   f"<td>{step}</td><td>{status}</td><td class=\"formula\">{math_html(s.step.latex, display=True)}"
+                   f"</td><td>{evidence}</td></tr>")
+    out.append("</tbody></table></details>")
+    return "\n".join(out)
 
 
 def claim_html(r: ClaimResult) -> str:
     c = r.claim
     out = [f'<section class="claim" id="claim-{html.escape(c.id)}">',
-           f"<h2>{html.escape(c.id)}: {html.escape(c.title)} {_badge('verdict', r.verdict, VERDICT_COLOURS)}</h2>",
-           f'<p class="source">{html.escape(c.source)}</p>',
-           "<h3>Statement as printed</h3>", f'<div class="statement">{latex_html(c.statement)}</div>']
+           f"<h2>{html.escape(c.id)}: {html.escape(c.title)} {verdict_badge(r.verdict, r.severity)}</h2>",
+           f'<p class="source">{html.escape(c.source)}'
+           + (f" — scope: {html.escape(r.scope)}" if r.scope else "") + "</p>"]
+    if r.finding:
+        out.append(f'<p class="finding"><strong>Finding:</strong> {html.escape(r.finding)}</p>')
+    out += ["<h3>Statement as printed</h3>", f'<div class="statement">{latex_html(c.statement)}</div>']
     if r.corrected:
         out += ["<h3>Corrected statement (derived by the suite)</h3>",
                 f'<div class="corrected">{corrected_html(r.corrected)}</div>']
+    if r.erratum_step:
+        out.append(f"<p>The proof goes wrong at step <code>{html.escape(r.erratum_step)}</code>.</p>")
+    out.append(readings_html(r.readings))
+    if r.subclaims:
+        out.append('<h3>Sub-claims</h3><table class="subclaims"><thead><tr><th>sub-claim</th><th>sentence</th>'
+                   "<th>source</th><th>verdict</th><th>finding</th></tr></thead><tbody>")
+        for s in r.subclaims:
+            out.append(f'<tr data-subclaim="{html.escape(s.subclaim.id)}"><td>{html.escape(s.subclaim.id)}</td>'
+                       f"<td>{plain_or_latex_html(s.subclaim.text)}</td><td>{html.escape(s.subclaim.source)}</td>"
+                       f"<td>{verdict_badge(s.verdict, s.severity)}</td><td>{html.escape(s.finding)}</td></tr>")
+        out.append("</tbody></table>")
+        for s in r.subclaims:
+            out.append(readings_html(s.readings, f"Readings of sub-claim {s.subclaim.id}"))
     if c.definitions:
         out.append("<h3>Definitions</h3><dl>")
         for key, value in c.definitions.items():
@@ -217,26 +325,41 @@ def claim_html(r: ClaimResult) -> str:
         out.append("<p>No checks yet (not-run).</p>")
     else:
         out.append("<table class=\"checks\"><thead><tr><th>check</th><th>method</th><th>target</th><th>status</th>"
-                   "<th>detail</th><th>metrics</th><th>seconds</th></tr></thead><tbody>")
+                   "<th>summary</th><th>detail</th><th>seconds</th></tr></thead><tbody>")
         for k in r.checks:
-            metrics = "\n".join(f"{name}: {format_metric(v)}" for name, v in k.metrics.items())
+            label = k.status + (f" ({k.severity})" if k.severity else "")
+            scope = f'<br><span class="source">scope: {html.escape(k.scope)}</span>' if k.scope else ""
             out.append(f"<tr><td>{html.escape(k.name)}</td><td>{html.escape(k.method)}</td>"
-                       f"<td>{html.escape(k.target)}</td><td>{_badge('status', k.status, STATUS_COLOURS)}</td>"
-                       f"<td>{html.escape(k.detail)}</td><td class=\"metrics\">{html.escape(metrics)}</td>"
-                       f"<td>{k.seconds:.3f}</td></tr>")
+                       f"<td>{html.escape(k.target)}</td><td>{_badge('status', k.status, STATUS_COLOURS, label)}</td>"
+                       f"<td>{html.escape(k.summary)}{scope}</td><td>{html.escape(k.detail)}"
+                       f"{metrics_html(k.metrics)}</td><td>{k.seconds:.3f}</td></tr>")
         out.append("</tbody></table>")
         for k in r.checks:
             if k.derived:
                 out.append(f"<h3>Derived by {html.escape(k.name)}</h3>")
-                for d in k.derived:
-                    desc = f" — {html.escape(d.description)}" if d.description else ""
-                    out.append(f'<div class="derived"><strong>{html.escape(d.name)}</strong>{desc}'
-                               f"{math_html(d.latex, display=True)}</div>")
+                out += [_derived_html(d) for d in k.derived]
+    if r.partial:
+        out.append(f"<p>Skipped checks: {html.escape(', '.join(r.partial))}.</p>")
+    if r.artefacts:
+        out.append("<h3>Artefacts (figures and derivations that do not vote)</h3><ul>")
+        for a in r.artefacts:
+            state = f'<strong style="color:#cf222e">error: {html.escape(a.error)}</strong>' if a.error else \
+                html.escape(a.detail)
+            out.append(f"<li><strong>{html.escape(a.name)}</strong>: {state}{metrics_html(a.metrics)}"
+                       + "".join(_derived_html(d) for d in a.derived) + "</li>")
+        out.append("</ul>")
     if r.figures:
         out.append("<h3>Figures</h3>")
         out += [figure_html(f) for f in r.figures]
+    out.append(proof_html(r))
     out.append("</section>")
-    return "\n".join(out)
+    return "\n".join(x for x in out if x)
+
+
+def _derived_html(d) -> str:
+    desc = f" — {html.escape(d.description)}" if d.description else ""
+    return (f'<div class="derived"><strong>{html.escape(d.name)}</strong>{desc}'
+            f"{math_html(d.latex, display=True)}</div>")
 
 
 def report_html(results: Sequence[ClaimResult], seed: int | None = None, profile: str | None = None) -> str:
@@ -247,7 +370,13 @@ def report_html(results: Sequence[ClaimResult], seed: int | None = None, profile
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     tally = ", ".join(f"{n} {html.escape(v)}" for v, n in counts.items())
-    body = "\n".join(claim_html(r) for r in results)
+    papers = [p for p, _ in paper_groups(results, lambda r: r.claim.paper)]
+    cites = "".join(f"<li>{html.escape(_citation(p))}</li>" for p in papers)
+    body = []
+    for paper, group in paper_groups(results, lambda r: r.claim.paper):
+        body.append(f'<h1 class="paper" id="paper-{html.escape(paper)}">{html.escape(_citation(paper))}</h1>')
+        body += [claim_html(r) for r in group]
+    body_html = "\n".join(body)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -258,12 +387,11 @@ def report_html(results: Sequence[ClaimResult], seed: int | None = None, profile
 </head>
 <body>
 <h1>ical-verify report</h1>
-<p>Sander, Giryes, Suzuki, Blondel and Peyré, <em>How do Transformers perform In-Context Autoregressive
-Learning?</em> (ICML 2024). Profile <code>{html.escape(str(profile))}</code>, seed {html.escape(str(seed))}:
-{tally}.</p>
+<p>Papers:</p><ul>{cites}</ul>
+<p>Profile <code>{html.escape(str(profile))}</code>, seed {html.escape(str(seed))}: {tally}.</p>
 <h2>Summary</h2>
 {summary_table(results)}
-{body}
+{body_html}
 </body>
 </html>
 """

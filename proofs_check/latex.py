@@ -35,6 +35,9 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[utf8]{inputenc}
 \usepackage{amsmath}
 \usepackage{amssymb}
+\usepackage{graphicx}
+\usepackage{array}
+\usepackage{longtable}
 \usepackage[margin=2.2cm]{geometry}
 \providecommand{\coloneqq}{\mathrel{\mathop:}=}
 \providecommand{\eqqcolon}{=\mathrel{\mathop:}}
@@ -46,6 +49,8 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \setlength{\parskip}{0.5ex}
 \allowdisplaybreaks
 \sloppy
+\emergencystretch=3em
+\newcommand{\statuscol}[1]{\begin{minipage}[t]{0.17\linewidth}\raggedright\small #1\end{minipage}\hfill}
 """
 
 # Characters that plain text may contain, with a rendering valid in text mode (and, with \ensuremath,
@@ -94,12 +99,36 @@ def _unicode(ch: str) -> str:
     return rf"[U+{ord(ch):04X}]"
 
 
+#: Words of plain text longer than this get a break point every :data:`WORD_CHUNK` characters.
+LONG_WORD = 36
+WORD_CHUNK = 18
+
+
 def escape_text(text: Any) -> str:
+    r"""Plain text escaped for LaTeX text mode, with break points in very long words (hashes, paths, dumps).
+
+    >>> escape_text("x" * 40).count(r"\allowbreak")
+    2
+    """
+    import re as _re
+
+    parts = _re.split(r"(\s+)", str(text))
+    out = []
+    for part in parts:
+        if len(part) > LONG_WORD and not part.isspace():
+            chunks = [part[i:i + WORD_CHUNK] for i in range(0, len(part), WORD_CHUNK)]
+            out.append(r"\allowbreak{}".join(_escape_chars(c) for c in chunks))
+        else:
+            out.append(_escape_chars(part))
+    return "".join(out)
+
+
+def _escape_chars(text: Any) -> str:
     r"""Plain text (a check's detail, a metric, a name) escaped for LaTeX text mode.
 
-    >>> escape_text("p_T = 1 & 50% of #1, cost $3 ~ x^2 \\ {a}")
+    >>> _escape_chars("p_T = 1 & 50% of #1, cost $3 ~ x^2 \\ {a}")
     'p\\_T = 1 \\& 50\\% of \\#1, cost \\$3 \\textasciitilde{} x\\textasciicircum{}2 \\textbackslash{} \\{a\\}'
-    >>> escape_text("σ ≤ 1 — done")
+    >>> _escape_chars("σ ≤ 1 — done")
     '\\ensuremath{\\sigma} \\ensuremath{\\leq} 1 --- done'
     """
     out = []
@@ -221,14 +250,90 @@ def corrected_kind(text: str) -> str:
     return "formula"
 
 
+#: Formulas up to this many characters of LaTeX are set in display math as they are.
+SHORT_FORMULA = 80
+_MATRIX = re.compile(r"\\begin\{([pbBvV]?matrix|array|smallmatrix)\*?\}")
+_ENV = re.compile(r"\\begin\{([a-zA-Z*]+)\}.*?\\end\{\1\}", re.S)
+_FIT = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{$\displaystyle "
+
+
+def breakable_math(tex: str) -> str:
+    r"""Math that TeX can break across lines: ``\left``/``\right``/``\middle`` delimiters (which glue their
+    contents into one unbreakable box) become ``\bigl``/``\bigr``/``\big``, and long ``\text{...}`` runs are split
+    into words joined by math spaces.
+
+    >>> breakable_math(r"\left( a + b \right) \leftarrow \text{one two three four five six seven eight nine ten}")
+    '\\bigl( a + b \\bigr) \\leftarrow \\text{one}\\ \\text{two}\\ \\text{three}\\ \\text{four}\\ \\text{five}\\ \\text{six}\\ \\text{seven}\\ \\text{eight}\\ \\text{nine}\\ \\text{ten}'
+    """
+    out = re.sub(r"\\left(?![A-Za-z])\s*", r"\\bigl", tex)
+    out = re.sub(r"\\right(?![A-Za-z])\s*", r"\\bigr", out)
+    out = re.sub(r"\\middle(?![A-Za-z])\s*", r"\\big", out)
+    out = out.replace(r"\bigl.", r"\bigl.").replace(r"\bigr.", r"\bigr.")
+
+    def split_text(m: re.Match) -> str:
+        body = m.group(1)
+        words = body.split()
+        lead = "\\ " if body[:1].isspace() else ""
+        trail = "\\ " if body[-1:].isspace() else ""
+        return lead + "\\ ".join(rf"\text{{{w}}}" for w in words) + trail
+
+    return re.sub(r"\\text\{([^{}\\$]{30,})\}", split_text, out)
+
+
+def _matrix_heavy(tex: str) -> bool:
+    """A formula built around a matrix (little outside its environments): scale it rather than break it."""
+    return bool(_MATRIX.search(tex)) and len(_ENV.sub("", tex)) < 60
+
+
+def math_block(tex: str) -> str:
+    """A formula on its own: display math if short, else breakable (or, around a matrix, scaled to the line)."""
+    src = latex_source(tex).strip()
+    if len(src) <= SHORT_FORMULA:
+        return "\\[" + src + "\\]"
+    if _matrix_heavy(src):
+        return "\\par\\begin{center}" + _FIT + src + "$}\\end{center}"
+    return "\\par{\\raggedright\\noindent$\\displaystyle " + breakable_math(src) + "$\\par}"
+
+
+def math_inline(tex: str) -> str:
+    """Inline math in text: long formulas made breakable (or scaled, around a matrix)."""
+    src = latex_source(tex)
+    if len(src) <= SHORT_FORMULA:
+        return "$" + src + "$"
+    if _matrix_heavy(src):
+        return _FIT + src + "$}"
+    return "$" + breakable_math(src) + "$"
+
+
+def latex_text(text: str) -> str:
+    r"""LaTeX text written by people (a statement, a reading): text as is, math segments made breakable.
+
+    >>> latex_text(r"If $a = b$ then \[c\]")
+    'If $a = b$ then \\[c\\]'
+    """
+    parts = []
+    for kind, chunk in split_math(text):
+        if kind == "text":
+            parts.append(latex_source(chunk))
+        elif kind == "inline":
+            parts.append(math_inline(chunk))
+        else:
+            parts.append(math_block(chunk))
+    return "".join(parts)
+
+
 def _math_or_text(text: str) -> str:
     """A corrected statement: text with math as is, a bare formula in display math, prose escaped."""
     kind = corrected_kind(text)
     if kind == "latex":
-        return latex_source(text)
+        return latex_text(text)
     if kind == "prose":
         return escape_text(text)
-    return "\\[" + latex_source(text) + "\\]"
+    return math_block(text)
+
+
+def _plain_or_latex(text: str) -> str:
+    return latex_text(text) if has_math(text) else escape_text(text)
 
 
 def _key(key: str) -> str:
@@ -254,49 +359,133 @@ def format_metric(value: Any) -> str:
 
 
 def derived_block(expr: DerivedExpression) -> str:
-    """One derived expression: its name, description and the formula in display math."""
+    """One derived expression: its name, description and the formula (breakable when long)."""
     head = rf"\textbf{{{escape_text(expr.name)}}}"
     if expr.description:
         head += " --- " + escape_text(expr.description)
     if len(expr.latex) > MAX_EXPRESSION_CHARS:
         return (head + rf"\par\emph{{The expression has {len(expr.latex)} characters of LaTeX; its SymPy form "
                 r"is in results.json (srepr).}}")
-    return head + "\n\\begin{gather*}\n" + latex_source(expr.latex) + "\n\\end{gather*}"
+    return head + "\n" + math_block(expr.latex) + "\n"
 
 
-def claim_section(result: ClaimResult) -> str:
-    """The section of one claim."""
+#: Status symbols of proof steps in the status column (amssymb's \checkmark).
+STEP_MARKS = {"follows": r"$\checkmark$", "follows-with-correction": r"$\checkmark^{*}$", "gap": r"\textbf{?}",
+              "fails": r"$\boldsymbol{\times}$", "not-checked": r"--"}
+VERDICT_WORD = {"verified": "verified", "erratum": "erratum", "refuted": "refuted", "inconclusive": "inconclusive",
+                "not-run": "not-run"}
+
+
+def _verdict(verdict: str, severity: str | None) -> str:
+    return escape_text(f"{verdict} ({severity})" if severity else verdict)
+
+
+def proof_block(result: ClaimResult) -> list[str]:
+    """The proof, one step per row: a status column (symbol, status, step id) beside the formula and evidence."""
+    proof = result.proof
+    if proof is None:
+        return []
+    counts = ", ".join(f"{n} {s}" for s, n in proof.counts().items() if n)
+    lines = [r"\subsection*{Proof (" + escape_text(proof.source) + ")}",
+             r"{\small Status of each step: " + ", ".join(f"{m} {escape_text(s)}" for s, m in STEP_MARKS.items())
+             + r".}\par", escape_text(f"Steps: {counts}.") + r"\par\medskip", ""]
+    for s in proof.steps:
+        where = escape_text(s.step.id) + (" " + escape_text(s.step.equation) if s.step.equation else "")
+        if result.erratum_step == s.step.id:
+            where += r" \textbf{(erratum)}"
+        status = rf"{STEP_MARKS.get(s.status, '')} \textbf{{{escape_text(s.status)}}}\\ {where}"
+        body = [r"\begin{minipage}[t]{0.8\linewidth}", r"\raggedright"]
+        body.append(rf"\strut{math_inline(s.step.latex)}\par")
+        evidence = escape_text(s.detail)
+        if s.step.claims_from:
+            evidence += " (from " + escape_text(", ".join(s.step.claims_from)) + ")"
+        body.append(r"{\small " + evidence + r"}\par")
+        if s.correction:
+            body.append(r"{\small correction: }" + math_inline(s.correction) + r"\par")
+        body.append(r"\end{minipage}")
+        lines += [r"\noindent\statuscol{" + status + "}", *body, r"\par\medskip", ""]
+    return lines
+
+
+def _figure_lines(result: ClaimResult, figures: dict[str, str] | None) -> list[str]:
+    from pathlib import Path
+
+    if not result.figures:
+        return []
+    lines = [r"\subsection*{Figures}"]
+    for f in result.figures:
+        shown = (figures or {}).get(f)
+        if shown:
+            lines += [r"\begin{center}", rf"\includegraphics[width=0.85\linewidth]{{{shown}}}", r"\end{center}"]
+        elif Path(f).is_file():
+            lines.append(r"Figure file: \texttt{" + escape_text(f) + r"}\par")
+        else:
+            lines.append(r"Figure \texttt{" + escape_text(Path(f).name) + r"}: not included (write the document "
+                         r"with \texttt{--out FILE} to get the figures beside it).\par")
+    return lines
+
+
+def claim_section(result: ClaimResult, figures: dict[str, str] | None = None) -> str:
+    """The section of one claim (``figures`` maps a figure's stored path to the path to include)."""
     c = result.claim
     lines = [rf"\section*{{{escape_text(c.id)}: {escape_text(c.title)}}}",
              rf"\addcontentsline{{toc}}{{section}}{{{escape_text(c.id)}: {escape_text(c.title)}}}",
              rf"\emph{{{escape_text(c.source)}}}\par",
-             rf"Verdict: \textbf{{{escape_text(result.verdict)}}} "
+             rf"Verdict: \textbf{{{_verdict(result.verdict, result.severity)}}} "
              rf"({len(result.checks)} checks, {result.seconds:.2f}\,s, profile {escape_text(result.profile)}, "
-             rf"seed {result.seed}).",
-             "", r"\subsection*{Statement as printed}", latex_source(c.statement), ""]
+             rf"seed {result.seed}).\par"]
+    if result.scope:
+        lines.append(r"Scope: " + escape_text(result.scope) + r".\par")
+    if result.finding:
+        lines.append(r"\textbf{Finding:} " + escape_text(result.finding) + r"\par")
+    if result.erratum_step:
+        lines.append(r"The proof goes wrong at step \texttt{" + escape_text(result.erratum_step) + r"}.\par")
+    lines += ["", r"\subsection*{Statement as printed}", latex_text(c.statement), ""]
     if result.corrected:
         lines += [r"\subsection*{Corrected statement (derived by the suite)}", _math_or_text(result.corrected), ""]
+    if result.readings:
+        lines += [r"\subsection*{Readings}", r"\begin{itemize}"]
+        for r in result.readings:
+            adopted = r" (adopted)" if r.reading.adopted else ""
+            lines.append(rf"\item \textbf{{{escape_text(r.reading.id)}}}{adopted}: "
+                         rf"\textbf{{{_verdict(r.verdict, r.severity)}}}. {_plain_or_latex(r.reading.text)}"
+                         + (rf" --- \emph{{why:}} {_plain_or_latex(r.reading.why)}" if r.reading.why else ""))
+        lines += [r"\end{itemize}", ""]
+    if result.subclaims:
+        lines += [r"\subsection*{Sub-claims}", r"\begin{itemize}"]
+        for s in result.subclaims:
+            source = f" ({escape_text(s.subclaim.source)})" if s.subclaim.source else ""
+            lines.append(rf"\item \textbf{{{escape_text(s.subclaim.id)}}}{source}: "
+                         rf"\textbf{{{_verdict(s.verdict, s.severity)}}}. {_plain_or_latex(s.subclaim.text)}"
+                         + (rf" --- {escape_text(s.finding)}" if s.finding else ""))
+            for r in s.readings:
+                lines.append(rf"\newline reading {escape_text(r.reading.id)}"
+                             + (" (adopted)" if r.reading.adopted else "")
+                             + rf": {_verdict(r.verdict, r.severity)}")
+        lines += [r"\end{itemize}", ""]
     if c.definitions:
         lines += [r"\subsection*{Definitions}", r"\begin{itemize}"]
         for key, value in c.definitions.items():
-            shown = latex_source(value) if has_math(value) else rf"$\displaystyle {latex_source(value)}$"
+            shown = latex_text(value) if has_math(value) else math_inline(r"\displaystyle " + value)
             lines.append(rf"\item {_key(key)}: {shown}")
         lines += [r"\end{itemize}", ""]
     if c.assumptions:
         lines += [r"\subsection*{Assumptions}", r"\begin{itemize}"]
-        lines += [rf"\item {text_or_latex(a)}" for a in c.assumptions]
+        lines += [rf"\item {_plain_or_latex(a)}" for a in c.assumptions]
         lines += [r"\end{itemize}", ""]
     if c.conventions:
         lines += [r"\subsection*{Conventions}", r"\begin{itemize}"]
-        lines += [rf"\item {text_or_latex(a)}" for a in c.conventions]
+        lines += [rf"\item {_plain_or_latex(a)}" for a in c.conventions]
         lines += [r"\end{itemize}", ""]
     lines.append(r"\subsection*{Checks}")
     if not result.checks:
         lines.append(r"No checks yet: the verdict is \emph{not-run}.")
     for k in result.checks:
+        status = k.status + (f" ({k.severity})" if k.severity else "")
         lines += [rf"\subsubsection*{{{escape_text(k.name)}}}",
                   rf"Method {escape_text(k.method)}, target {escape_text(k.target)}: "
-                  rf"\textbf{{{escape_text(k.status)}}} ({k.seconds:.3f}\,s).\par",
+                  rf"\textbf{{{escape_text(status)}}} ({k.seconds:.3f}\,s)."
+                  + (r" Scope: " + escape_text(k.scope) + "." if k.scope else "") + r"\par",
                   escape_text(k.detail) + r"\par"]
         if k.metrics:
             lines.append(r"\begin{itemize}")
@@ -307,35 +496,98 @@ def claim_section(result: ClaimResult) -> str:
             lines.append(r"Derived expressions:\par")
             lines += [derived_block(d) for d in k.derived]
         lines.append("")
+    if result.partial:
+        lines.append(r"Skipped checks: " + escape_text(", ".join(result.partial)) + r".\par")
+    if result.artefacts:
+        lines += [r"\subsection*{Artefacts (no vote)}", r"\begin{itemize}"]
+        for a in result.artefacts:
+            state = ("error: " + a.error) if a.error else a.detail
+            lines.append(rf"\item \textbf{{{escape_text(a.name)}}}: {escape_text(state)}")
+            lines += [derived_block(d) for d in a.derived]
+        lines += [r"\end{itemize}", ""]
+    lines += _figure_lines(result, figures)
+    lines += proof_block(result)
     return "\n".join(lines)
 
 
-def latex_document(results: Sequence[ClaimResult], title: str | None = None) -> str:
-    """The whole document for ``results`` (in the order given)."""
-    title = title or ("Verification of Sander, Giryes, Suzuki, Blondel and Peyr\\'e, \\emph{How do "
-                      "Transformers perform In-Context Autoregressive Learning?} (ICML 2024)")
+def summary_table(results: Sequence[ClaimResult]) -> list[str]:
+    """The summary, grouped by paper: claim, kind, verdict with severity, scope and finding."""
+    col = r">{\raggedright\arraybackslash}p{%s\linewidth}"
+    spec = "".join(col % w for w in ("0.12", "0.10", "0.12", "0.14", "0.37"))
+    lines = [r"{\small", rf"\begin{{longtable}}{{{spec}}}", r"\hline",
+             r"claim & kind & verdict & scope & finding\\", r"\hline", r"\endhead"]
+    for paper, group in _groups(results):
+        lines.append(rf"\multicolumn{{5}}{{>{{\raggedright\arraybackslash}}p{{0.95\linewidth}}}}"
+                     rf"{{\textbf{{{escape_text(_heading(paper))}}}}}\\")
+        for r in group:
+            lines.append(rf"{escape_text(r.claim.id)} & {escape_text(r.claim.kind)} & "
+                         rf"{_verdict(r.verdict, r.severity)} & {escape_text(r.scope or '')} & "
+                         rf"{escape_text(r.finding or '')}\\")
+        lines.append(r"\hline")
+    lines += [r"\end{longtable}", "}"]
+    return lines
+
+
+def _groups(results):
+    from .render_terminal import paper_groups
+
+    return paper_groups(results, lambda r: r.claim.paper)
+
+
+def _heading(paper: str) -> str:
+    from .render_terminal import paper_heading
+
+    return paper_heading(paper)
+
+
+def latex_document(results: Sequence[ClaimResult], title: str | None = None,
+                   figures: dict[str, str] | None = None) -> str:
+    """The whole document for ``results`` (grouped by paper, in the order given). ``figures`` maps stored
+    figure paths to the (relative) paths to include; figures not in it are named, not included."""
+    papers = [p for p, _ in _groups(results)]
+    title = title or ("Verification report: " + "; ".join(escape_text(_heading(p)) for p in papers)
+                      if papers else "Verification report")
     profiles = sorted({r.profile for r in results}) or ["quick"]
     seeds = sorted({r.seed for r in results}) or [0]
-    summary = [r"\begin{center}", r"\begin{tabular}{llll}", r"\hline",
-               r"claim & kind & verdict & checks passed\\", r"\hline"]
-    for r in results:
-        passed = sum(k.status == "passed" for k in r.checks)
-        summary.append(rf"{escape_text(r.claim.id)} & {escape_text(r.claim.kind)} & "
-                       rf"{escape_text(r.verdict)} & {passed}/{len(r.checks)}\\")
-    summary += [r"\hline", r"\end{tabular}", r"\end{center}"]
     body = [PREAMBLE, rf"\title{{{title}}}", r"\author{ical-verify}", r"\date{}", r"\begin{document}",
             r"\maketitle",
             rf"Profile {escape_text(', '.join(profiles))}, seed {escape_text(', '.join(map(str, seeds)))}. "
             r"Statements are transcribed as printed in the paper; the verdicts and numbers come from the checks "
-            r"of the suite.", "", *summary, ""]
-    body += [claim_section(r) for r in results]
+            r"of the suite.", "", *summary_table(results), ""]
+    for paper, group in _groups(results):
+        body.append(r"\part*{" + escape_text(_heading(paper)) + "}")
+        body += [claim_section(r, figures) for r in group]
     body.append(r"\end{document}")
     return "\n".join(body) + "\n"
 
 
+#: Figure formats pdflatex can include.
+INCLUDABLE = (".png", ".jpg", ".jpeg", ".pdf")
+
+
+def copy_figures(results: Sequence[ClaimResult], folder, relative_to) -> dict[str, str]:
+    """Copy every includable figure of ``results`` into ``folder``; return stored path → path relative to
+    ``relative_to`` (the .tex file's folder), with file names safe for ``\\includegraphics``."""
+    import shutil
+    from pathlib import Path
+
+    folder, relative_to = Path(folder), Path(relative_to)
+    mapping: dict[str, str] = {}
+    for r in results:
+        for f in r.figures:
+            src = Path(f)
+            if f in mapping or src.suffix.lower() not in INCLUDABLE or not src.is_file():
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            safe = re.sub(r"[^A-Za-z0-9-]", "-", src.stem) + src.suffix.lower()
+            shutil.copyfile(src, folder / safe)
+            mapping[f] = (folder / safe).resolve().relative_to(relative_to.resolve()).as_posix()
+    return mapping
+
+
 def run_claims(claim_ids: Iterable[str], seed: int = 0, profile: str = "quick", out_dir=None,
                progress=None) -> list[ClaimResult]:
-    """Run the checks of ``claim_ids`` (figures go to ``out_dir``, or to a temporary folder)."""
+    """Run the checks of ``claim_ids`` in this process (figures go to ``out_dir``, or to a temporary folder)."""
     import tempfile
 
     from .runner import make_context, run_claim

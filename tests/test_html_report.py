@@ -20,6 +20,7 @@ from ical_verify.proofs_check import registry
 from ical_verify.proofs_check.claim import Check, CheckOutcome, CheckResult, Claim, ClaimResult, DerivedExpression
 from ical_verify.proofs_check.cli import main
 from ical_verify.proofs_check.html_report import latex_html, math_html, report_html
+from synthetic_papers import QUIET, synthetic  # noqa: F401  (fixture)
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
@@ -166,33 +167,66 @@ def test_fake_report_renders_in_chromium(tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
 
-def _fake_claims():
-    def with_figure(ctx):
-        return CheckOutcome(True, "holds", {"x": 1}, figures=[_figure(ctx.figure_path("good", "curve.png"))],
-                            derived=[DerivedExpression.from_sympy("c", sp.Rational(9, 38))])
+class LayoutProbe(HTMLParser):
+    """Reads what the probe script below wrote into the DOM: the rendered width of each figure."""
 
-    ok = Check("ok", "symbolic", "printed", with_figure)
-    bad = Check("bad", "symbolic", "printed", lambda ctx: CheckOutcome(False, "fails"))
-    fixed = Check("fixed", "cubature", "corrected", lambda ctx: CheckOutcome(True, "ok", corrected="x = 2"))
-    return (
-        Claim("good", "lemma", "A true lemma", r"$\mathbb{E}\lambda^k = \delta_{k=0}$", "src", 1, checks=(ok,)),
-        Claim("typo", "proposition", "A misprint", "s", "src", 2, checks=(bad, fixed)),
-        Claim("open", "remark", "Unchecked", "s", "src", 3),
-    )
+    def __init__(self):
+        super().__init__()
+        self.widths: list[float] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "body" and a.get("data-figure-widths"):
+            self.widths = [float(w) for w in a["data-figure-widths"].split(",")]
+
+
+PROBE = ("<script>window.addEventListener('load', () => document.body.setAttribute('data-figure-widths', "
+         "Array.from(document.images).map(i => i.getBoundingClientRect().width).join(',')));</script>")
+
+
+def test_report_shows_the_new_fields(synthetic, tmp_path):
+    """Severity beside the verdict, the finding first, readings, sub-claims, artefacts, folded metrics tables
+    and the folded proof with every step status beside its formula."""
+    from ical_verify.proofs_check.parallel import run_claims
+
+    run = run_claims(QUIET, jobs=1, out_dir=tmp_path)
+    page = report_html(run.results)
+    f = facts(page)
+    assert f.summary_ids == QUIET and f.scripts == 0
+    assert '<tr class="paper" data-paper="synth2024a"><th colspan="7">synth2024a — Author, A synthetic paper' in page
+    assert "erratum (constant)</span>" in page and "printed H is half the Hessian (ratio 2)" in page
+    beta = page[page.index('id="claim-beta"'):page.index('id="claim-gamma"')]
+    assert beta.index("Finding:") < beta.index("Statement as printed") < beta.index("Readings")
+    assert 'data-reading="strict"' in beta and "the text says &#x27;the Hessian&#x27;" in beta
+    gamma = page[page.index('id="claim-gamma"'):]
+    assert 'data-subclaim="flat"' in gamma and "erratum (typo)" in gamma
+    proof = page[page.index('<details class="proof" data-claim="alpha">'):]
+    proof = proof[:proof.index("</details>")]
+    assert [s for s in ("follows", "follows-with-correction", "gap", "fails", "not-checked")
+            if f'data-status="{s}"' in proof] == ["follows", "follows-with-correction", "gap", "fails", "not-checked"]
+    assert proof.count("<math") >= 5
+    assert '<details class="metrics"><summary>metrics (1)</summary><table class="metrics"><tbody><tr><th>nested.a' \
+        in gamma and "<td>1, 2, 3</td>" in gamma          # nested metrics as a readable table, not JSON
+    assert "Artefacts (figures and derivations that do not vote)" in page
 
 
 @needs_chromium
-def test_ical_verify_run_writes_report_html_with_every_claim(monkeypatch, tmp_path):
-    monkeypatch.setattr(registry, "_load", _fake_claims)
+def test_ical_verify_run_writes_report_html_with_every_claim(synthetic, tmp_path):
     out = tmp_path / "rep"
-    assert main(["run", "--out", str(out)]) == 0
+    assert main(["run", "--out", str(out), "--claims", ",".join(QUIET), "--jobs", "1"]) == 0
     page = out / "report.html"
-    assert page.exists()
     dom, _ = render(page, tmp_path)
     f = facts(dom)
-    assert f.summary_ids == ["good", "typo", "open"]
-    assert len(f.images) == 1 and f.images[0].startswith("data:image/png;base64,")
-    assert f.math >= 2 and not external(f.resources)
+    assert f.summary_ids == QUIET
+    assert len(f.images) == 2 and all(i.startswith("data:image/png;base64,") for i in f.images)
+    assert f.math >= 10 and not external(f.resources) and f.scripts == 0
+    assert dom.count("<details") >= 3                  # metrics and the proof are folded
+    probe = tmp_path / "probe.html"                    # a copy with a script that measures the figures
+    probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    dom = chromium(probe.as_uri(), "--dump-dom", "--window-size=1280,2000", profile=tmp_path / "profile-c").stdout
+    widths = LayoutProbe()
+    widths.feed(dom)
+    assert len(widths.widths) == 2 and min(widths.widths) >= 600   # large enough to read
 
 
 @needs_chromium

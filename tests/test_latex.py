@@ -24,6 +24,7 @@ from ical_verify.proofs_check.claim import (Check, CheckOutcome, CheckResult, Cl
                                             DerivedExpression)
 from ical_verify.proofs_check.cli import main
 from ical_verify.proofs_check.latex import escape_text, latex_document, split_math
+from synthetic_papers import QUIET, WIDE_FORMULA, WIDE_TEXT, synthetic  # noqa: F401  (fixture)
 
 HAVE_LATEX = shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
 needs_latex = pytest.mark.skipif(not HAVE_LATEX, reason="latexmk/pdflatex not installed "
@@ -248,14 +249,14 @@ def fake_registry(monkeypatch):
 
 def test_cli_latex_writes_the_document(fake_registry, tmp_path):
     out = tmp_path / "x.tex"
-    assert main(["latex", "good", "typo", "--out", str(out)]) == 0
+    assert main(["latex", "good", "typo", "--out", str(out), "--jobs", "1"]) == 0
     tex = out.read_text()
-    assert "\\frac{3}{2 T_{max}}" in tex and "\\textbf{erratum}" in tex and "x = 2" in tex
+    assert "\\frac{3}{2 T_{max}}" in tex and "\\textbf{erratum (substantive)}" in tex and "x = 2" in tex
     assert "\\section*{good:" in tex and "\\section*{typo:" in tex and "\\section*{open:" not in tex
 
 
 def test_cli_latex_all_to_stdout_reports_crashes(fake_registry, capsys):
-    assert main(["latex", "--all"]) == 1              # a crashed check: exit 1, the document is still written
+    assert main(["latex", "--all", "--jobs", "1"]) == 1   # a crashed check: exit 1, the document is still written
     tex = capsys.readouterr().out
     assert "ZeroDivisionError" in tex
     assert tex.startswith("\\documentclass")
@@ -290,11 +291,11 @@ def test_cli_latex_all_real_registry_compiles(tmp_path, monkeypatch):
     each claim's own tests), so that this test stays fast whatever checks the claims carry."""
     from ical_verify.proofs_check import runner
 
-    def not_run(claim_id, ctx=None, only=None):
+    def not_run(claim_id, ctx=None, only=None, proof=True):
         return _result(registry.get_claim(claim_id), "not-run", [])
 
     monkeypatch.setattr(runner, "run_claim", not_run)
-    assert main(["latex", "--all", "--out", str(tmp_path / "x.tex")]) == 0
+    assert main(["latex", "--all", "--out", str(tmp_path / "x.tex"), "--jobs", "1"]) == 0
     tex = (tmp_path / "x.tex").read_text()
     assert all(f"\\section*{{{c.id}:" in tex for c in registry.all_claims())
     out = _compile_file(tmp_path, "x.tex")
@@ -309,3 +310,131 @@ def test_cli_latex_all_with_every_check_compiles(tmp_path):
     assert main(["latex", "--all", "--out", str(tmp_path / "x.tex")]) == 0
     out = _compile_file(tmp_path, "x.tex")
     assert out.returncode == 0, out.stdout[-2000:]
+
+
+# overfull boxes, figures, proofs, papers ------------------------------------------------------------------
+def overfull_widths(log: str) -> list[float]:
+    """The widths (pt) of every overfull line in a LaTeX log."""
+    import re
+
+    return [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+
+
+def test_overfull_reader_sees_an_overfull_line():
+    log = "Overfull \\hbox (676.12pt too wide) in paragraph at lines 1--2\nUnderfull \\hbox (badness 10000)"
+    assert overfull_widths(log) == [676.12]
+
+
+#: Corrected statements of the kind that overflowed the page (remark1 by 676 pt, prop6 by 1334 pt).
+LONG_CORRECTIONS = [
+    r"\text{For any rotation } W_O \in SO(2d) \text{ there are a unitary } W_U \in U(d) \text{ and } M \in O(2d) "
+    r"\text{ with } W_O = M\begin{bmatrix}\mathrm{Re}W_U & -\mathrm{Im}W_U\\ \mathrm{Im}W_U & \mathrm{Re}W_U"
+    r"\end{bmatrix}M^\top,\ W_U = \mathrm{diag}(\text{eigenvalues with positive imaginary part, and half of the "
+    r"eigenvalues } +1 \text{ and half of the eigenvalues } -1 \text{ (their multiplicities are even)}).",
+    r"\text{Any } \theta^* \text{ with } \ell(\theta^*) = 0 \text{ satisfies, for every } T \text{ and } i \le "
+    r"\delta \ (p = P^*_{T-1},\ \mathbf{C} = \mathbf{B}^{*\top}\mathbf{A}^*):\ p_t = 0\ (t < T-1),\ p_T "
+    r"\mathbf{C}_{j,j} = 1\ (1 \le j \le d),\ p_T\mathbf{C}_{2i-1,2i} + (\mathbf{C}_{2i-1,2i-1} + "
+    r"\mathbf{C}_{2i-1,2i})p_{T-1} = 0,\ p_T\mathbf{C}_{2i,2i-1} + (\mathbf{C}_{2i,2i} + \mathbf{C}_{2i,2i-1})"
+    r"p_{T-1} = 0,\ \mathbf{C}_{2i-1,j} = \mathbf{C}_{2i,j} = 0\ (j \ne 2i-1, 2i),\text{ and conversely (the A.9 "
+    r"form). The loss is } \sum_{T=2}^{T_{\max}} l_O(\mathbf{C}, P_{T-1}),\ l_O = \sum_{i=1}^d \big[(p_{T-1} r_i + "
+    r"\mathbf{C}_{i\bar\imath}\, q)^2 + (p_T \mathbf{C}_{ii} - 1)^2 + \mathbf{C}_{ii}^2 \textstyle\sum_{t \le T-2} "
+    r"p_t^2 + (\|p\|^2 - p_{T-1}^2) \sum_{j \notin \{i,\bar\imath\}} \mathbf{C}_{ij}^2\big],\ r = \mathbf{C}1_d,\ "
+    r"q = \textstyle\sum_{t \ne T-1} p_t.",
+    WIDE_FORMULA,
+    WIDE_TEXT,
+]
+
+
+@needs_latex
+def test_long_statements_and_expressions_stay_inside_the_page(synthetic, tmp_path):
+    """Every claim of the synthetic papers (proofs, readings, sub-claims, a 1500 pt formula, a 59-term derived
+    expression, a 5000-character metric) and corrections as long as those that used to overflow: no overfull line
+    wider than 5 pt."""
+    from ical_verify.proofs_check.parallel import run_claims
+
+    run = run_claims(QUIET + ["boom"], jobs=1, out_dir=tmp_path)
+    wide = [_result(Claim(f"long{k}", "proposition", "Long correction", "S.", "§5", 10 + k), "erratum",
+                    [CheckResult("p", "symbolic", "printed", False, "failed", "x" * 300, {"dump": "y" * 5000}, 0.0)],
+                    corrected=c) for k, c in enumerate(LONG_CORRECTIONS)]
+    tex = latex_document(run.results + wide + fake_results())
+    folder = tmp_path / "wide"
+    assert_compiles(tex, folder)
+    widths = overfull_widths((folder / "doc.log").read_text(errors="replace"))
+    assert max(widths, default=0.0) <= 5.0, sorted(widths)[-5:]
+
+
+@needs_latex
+def test_real_registry_statements_stay_inside_the_page(tmp_path):
+    results = [_result(c, "not-run", []) for c in registry.all_claims()]
+    assert_compiles(latex_document(results), tmp_path / "real")
+    widths = overfull_widths((tmp_path / "real" / "doc.log").read_text(errors="replace"))
+    assert max(widths, default=0.0) <= 5.0, sorted(widths)[-5:]
+
+
+def test_document_groups_by_paper_and_shows_the_new_fields(synthetic, tmp_path):
+    from ical_verify.proofs_check.parallel import run_claims
+
+    tex = latex_document(run_claims(QUIET, jobs=1, out_dir=tmp_path).results)
+    assert tex.index(r"\part*{synth2024a") < tex.index(r"\section*{alpha:") < tex.index(r"\part*{synth2025b") \
+        < tex.index(r"\section*{gamma:")
+    assert r"\textbf{erratum (constant)}" in tex and r"\textbf{Finding:} printed H is half the Hessian" in tex
+    assert r"\textbf{strict} (adopted): \textbf{erratum (constant)}" in tex
+    assert r"\textbf{flat} (caption of Figure 9): \textbf{erratum (typo)}" in tex
+    proof = tex[tex.index(r"\subsection*{Proof (Appendix A.1)}"):]
+    for mark, status in ((r"$\checkmark$", "follows"), (r"$\checkmark^{*}$", "follows-with-correction"),
+                         (r"\textbf{?}", "gap"), (r"$\boldsymbol{\times}$", "fails"), ("--", "not-checked")):
+        assert rf"\statuscol{{{mark} \textbf{{{status}}}" in proof      # the status column beside each step
+
+
+@needs_latex
+def test_cli_latex_from_stored_results_runs_nothing_and_includes_figures(synthetic, tmp_path, monkeypatch):
+    from ical_verify.proofs_check import parallel
+
+    run = tmp_path / "run"
+    assert main(["run", "--out", str(run), "--claims", ",".join(QUIET), "--jobs", "1"]) == 0
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("latex --from must not run a claim that is stored")
+
+    monkeypatch.setattr(parallel, "run_task", refuse)
+    out = tmp_path / "doc" / "report.tex"
+    out.parent.mkdir()
+    assert main(["latex", "--all", "--paper", "synth2024a", "--from", str(run), "--out", str(out)]) == 0
+    tex = out.read_text()
+    assert r"\includegraphics[width=0.85\linewidth]{report-figures/alpha-draws-seed0.png}" in tex
+    assert (out.parent / "report-figures" / "beta-ratio-seed0.png").exists()
+    compiled = _compile_file(out.parent, "report.tex")
+    assert compiled.returncode == 0, compiled.stdout[-2000:]
+    assert max(overfull_widths((out.parent / "report.log").read_text(errors="replace")), default=0) <= 5.0
+
+
+def test_cli_latex_from_runs_only_the_missing_claims(synthetic, tmp_path, capsys):
+    from ical_verify.proofs_check import parallel
+
+    run = tmp_path / "run"
+    assert main(["run", "--out", str(run), "--claims", "alpha", "--jobs", "1"]) == 0
+    ran = []
+    original = parallel.run_task
+
+    def counting(claim_id, *args, **kwargs):
+        ran.append(claim_id)
+        return original(claim_id, *args, **kwargs)
+
+    parallel.run_task, saved = counting, parallel.run_task
+    try:
+        assert main(["latex", "alpha", "beta", "--from", str(run), "--out", str(tmp_path / "x.tex"),
+                     "--jobs", "1"]) == 0
+    finally:
+        parallel.run_task = saved
+    assert ran == ["beta"]
+    assert "1 claim(s) not in" in capsys.readouterr().err
+
+
+@needs_latex
+def test_an_unbroken_wide_formula_is_detected_as_overfull(tmp_path):
+    """The page-width tests above can fail: the same formula set as plain display math overflows."""
+    from ical_verify.proofs_check.latex import PREAMBLE
+
+    tex = PREAMBLE + "\\begin{document}\n\\[" + WIDE_FORMULA + "\\]\n\\end{document}\n"
+    assert_compiles(tex, tmp_path / "raw")
+    assert max(overfull_widths((tmp_path / "raw" / "doc.log").read_text(errors="replace"))) > 500
