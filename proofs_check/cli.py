@@ -14,6 +14,7 @@ by default, ``--threads N``) before anything imports NumPy or PyTorch; this modu
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 import time
@@ -97,6 +98,26 @@ def _version() -> str:
         return "unknown"
 
 
+#: Local data files of Figure 4: flag, the environment variable the claim reads, what it is.
+DATA_OPTIONS = (
+    ("--corpus", "ICAL_FIG4_CORPUS", "the text of Moby Dick: a text file, or an nltk corpus folder (gutenberg/)"),
+    ("--tokenizer-dir", "ICAL_FIG4_TOKENIZER_DIR", "the GPT-2 tokenizer: a folder with tokenizer.json, or "
+                                                   "vocab.json and merges.txt"),
+    ("--embeddings", "ICAL_FIG4_EMBEDDINGS", "GPT-2 token embeddings: a safetensors file or PyTorch state dict "
+                                             "holding *wte.weight"),
+)
+
+
+def _apply_data_options(args) -> None:
+    """Validate the Figure 4 data paths given on the command line and pass them to the claim (environment)."""
+    for flag, env, _ in DATA_OPTIONS:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+        if value is None:
+            continue
+        require(Path(value).exists(), f"{flag} {value}: no such file or folder (it must name local {env} data)")
+        os.environ[env] = str(Path(value).resolve())
+
+
 def _add_run_options(p, jobs: bool = True) -> None:
     p.add_argument("--seed", type=_int("seed", 0, MAX_SEED), default=0)
     p.add_argument("--profile", type=_profile, default="quick", help="quick (CPU scale, default) or full")
@@ -107,6 +128,9 @@ def _add_run_options(p, jobs: bool = True) -> None:
     if jobs:
         p.add_argument("--jobs", type=_int("jobs", 1, _workers_max()), default=None,
                        help="claims run in parallel worker processes (default: the number of cores)")
+    data = p.add_argument_group("Figure 4 data (local files; without them fig4's Moby Dick sub-claims are not-run)")
+    for flag, env, what in DATA_OPTIONS:
+        data.add_argument(flag, default=None, metavar="PATH", help=f"{what} (sets {env})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -626,6 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet_native_warnings()
         if "numpy" in sys.modules or "torch" in sys.modules:  # called in-process (tests, notebooks)
             apply_threads(threads)
+        _apply_data_options(args)
         return COMMANDS[args.command](args)
     except BAD_INPUT as exc:
         print(f"ical-verify: error: {exc}", file=sys.stderr)
