@@ -381,3 +381,22 @@ def printed_eta_star(d, Tmax) -> sympy.Expr:
     T = sympy.Symbol("T", integer=True, positive=True)
     return sympy.factor(sympy.simplify(sympy.summation(T, (T, 2, Tmax))
                                        / sympy.summation(T ** 2 + (d - 1) * T, (T, 2, Tmax))))
+
+
+def coordinate_mismatches(lhs: Sequence[LaurentPolynomial], rhs: Sequence[LaurentPolynomial]) -> int:
+    r"""The number of monomials where two vectors of Laurent polynomials differ, coordinate by coordinate.
+
+    The lengths are compared first: a coordinate present on one side only counts as all its monomials (at
+    least one), so that two vectors of different lengths never compare equal (no ``zip`` truncation).
+
+    >>> l, = LaurentPolynomial.variables(1)
+    >>> coordinate_mismatches([l + 1], [l + 1]), coordinate_mismatches([l + 1], [l - 1]), coordinate_mismatches([l], [])
+    (0, 1, 1)
+    """
+    common = min(len(lhs), len(rhs))
+    count = 0
+    for x, y in zip(lhs[:common], rhs[:common]):
+        count += sum(1 for c in (x - y).terms.values() if sympy.expand(c) != 0)
+    for extra in list(lhs[common:]) + list(rhs[common:]):
+        count += max(1, len(extra.terms))
+    return count
