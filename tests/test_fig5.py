@@ -101,7 +101,7 @@ def test_claim_verdicts_and_finding_from_seeds(monkeypatch, tmp_path):
     by = {s.subclaim.id: s for s in r.subclaims}
     assert by["first-layers-competitive"].verdict == "verified"
     assert by["orders-of-magnitude-L-gt-3"].verdict == "refuted" and r.verdict == "refuted"
-    assert r.finding.startswith("quick scale (d=5, T_max=10") and "paper: T_max=50" in r.finding
+    assert r.finding.startswith("quick scale (d=5, T_max=10") and "paper T_max=50" in r.finding
     assert r.figures and all(c.summary for c in r.checks)
 
 
