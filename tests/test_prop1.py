@@ -146,3 +146,20 @@ def test_domain_errors():
         aa.gd_step_laurent_output(1, 2, "zero", sympy.Matrix([[0]]), 1, first=2)
     with pytest.raises(DomainError):
         aa.any_heads_representability(1, [2], "forward")
+
+
+@pytest.mark.slow
+def test_one_head_initialisations_for_every_step_size():
+    """With eta an unknown (eta != 0): the one-head W_0 are 1 v^T, plus W_0 = w I at eta = -1/2 only (d = 2)."""
+    w = sympy.symbols("w0:4")
+    eta, z = sympy.symbols("eta z")
+    Bp, At = aa.general_parameter_matrices(2)
+    eqs = aa.representation_equations(2, [2, 3], "zero", sympy.Matrix(2, 2, w), eta, [(Bp, At)])
+    theta = sorted(set().union(*[e.free_symbols for e in eqs]) - set(w) - {eta}, key=str)
+    G = sympy.groebner(eqs + [Bp[0, 0] - 1, eta * z - 1], *theta, z, *w, eta, order="lex")
+    elim = [g for g in G.exprs if not (g.free_symbols & (set(theta) | {z}))]
+    expected = [w[0] + w[1] - w[2] - w[3], w[1] * (w[1] - w[3]), w[2] * (w[1] - w[3]),
+                (2 * eta + 1) * w[3] * (w[1] - w[3])]
+    ideal = sympy.groebner(expected, *w, eta, order="lex")
+    assert all(ideal.contains(g) for g in elim) and all(sympy.groebner(elim, *w, eta, order="lex").contains(g)
+                                                        for g in expected)

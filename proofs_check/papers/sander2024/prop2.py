@@ -338,14 +338,16 @@ def trained_evidence(seed: int, profile: str, s0: str) -> dict:
 
 def decision_stability(rate, threshold: float) -> str:
     """How likely another ``--seed`` is to give the same decision, if the true success rate were the observed
-    fraction or the lower end of its interval (exact binomial, :func:`numerics.binomial.decision_probabilities`)."""
+    fraction, or the end of its 95 % interval nearest the threshold (the least favourable rate the data allow);
+    exact binomial, :func:`numerics.binomial.decision_probabilities`."""
     from ical_verify.numerics.binomial import decision_probabilities
 
     decision = rate.judge(threshold)
+    near = rate.interval[0] if decision is True else rate.interval[1] if decision is False else rate.fraction
     at_obs = decision_probabilities(rate.fraction, rate.trials, threshold)[decision]
-    at_low = decision_probabilities(rate.interval[0], rate.trials, threshold)[decision]
+    at_near = decision_probabilities(near, rate.trials, threshold)[decision]
     return (f"another seed gives the same decision with probability {at_obs:.2f} if the true rate is the observed "
-            f"{rate.fraction:.2f}, {at_low:.2f} if it is the interval's lower end {rate.interval[0]:.2f}")
+            f"{rate.fraction:.2f}, {at_near:.2f} if it is {near:.2f} (the interval's end nearest {threshold:g})")
 
 
 def identifiable_deviation(m: np.ndarray, s0: str, eta: float) -> float:
