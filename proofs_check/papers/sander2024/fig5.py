@@ -133,6 +133,9 @@ def judge(evidence: dict, measure: str, depths, holds, undertraining_favours: bo
     per_L = ", ".join(f"L={L}: median {m:.3g} [{a:.3g}, {b:.3g}]" for L, m, a, b in zip(depths, med, lo, hi))
     p = evidence["params"]
     stability = decision_stability(low if passed is not False else high, SUCCESS_THRESHOLD)
+    # predicting 0 has error |s_(T+1)|^2 = d (orthogonal W, s_1 = 1_d) and model (4) does it with B = 0
+    gd_med = np.median(np.array([[run[f"gd_{measure}"][run["depths"].index(L)] for L in depths] for run in runs]), 0)
+    reach = ", ".join(f"L={L}: {p['d'] / g:.3g}" for L, g in zip(depths, gd_med))
     detail = (f"{what} — {MEASURES[measure]}. Ratio MSE_TF / MSE_GD per depth over {n} seeds: {per_L}. Runs where it "
               f"holds: {sum(r['holds'] for r in rows)}/{n}; runs not trained to tolerance (relative decrease of the mean "
               f"training loss between the last two 5 % windows of steps >= {CONVERGENCE_TOLERANCE:g}) whose outcome "
@@ -140,6 +143,8 @@ def judge(evidence: dict, measure: str, depths, holds, undertraining_favours: bo
               f"{undecided}. Success rate {low} counting them as failures, {high} as successes; criterion: the "
               f"interval above {SUCCESS_THRESHOLD} (passes) or below (fails). "
               + ("" if passed is None else f"Stability: {stability}. ")
+              + f"Predicting 0 has error d = {p['d']} (|s_(T+1)|^2 = d), which model (4) reaches with B = 0, so a "
+                f"Transformer trained at least that far has a ratio at most d / MSE_GD (median GD): {reach}. "
               + f"Scale: {_scale(p)}. Per seed: "
               + "; ".join(f"seed {r['seed']}: " + "/".join(f"{x:.3g}" for x in r["ratios"])
                           + ("" if r["converged"] else " (not converged)") for r in rows))
@@ -149,7 +154,8 @@ def judge(evidence: dict, measure: str, depths, holds, undertraining_favours: bo
     return CheckOutcome(passed, detail, {"measure": measure, "depths": depths, "runs": rows,
                                          "success_rate_low": low.to_json(), "success_rate_high": high.to_json(),
                                          "median_ratio": med.tolist(), "min_ratio": lo.tolist(),
-                                         "max_ratio": hi.tolist()},
+                                         "max_ratio": hi.tolist(), "median_gd": gd_med.tolist(),
+                                         "ratio_of_the_zero_predictor": (p["d"] / gd_med).tolist()},
                         summary=summary, scope=_short_scale(p))
 
 
