@@ -339,8 +339,9 @@ CLAIM = Claim(
     assumptions=("No Assumption 1 or 2: full A, B per layer, general orthogonal W.",),
     conventions=(
         "s_0 = 0 (zero padding), as in the authors' augmented.py:243 (the first token's previous-state slot is padded "
-        "with zeros). GD on (5) does not see s_0; s_0 = W^(-1)s_1 would give the Transformer one more pair (s_0, s_1) "
-        "at t = 1 only; the verdicts below are under zero padding.",
+        "with zeros); the verdicts are under zero padding (training under both conventions would double the cost). GD "
+        "on (5) does not see s_0, and the bound each check states (a Transformer at least as accurate as predicting 0 "
+        "has MSE_TF <= d) does not involve s_0: where it rules a reading out, it does so under either convention.",
         "Layer norm placement is not given in the text; pre-norm residual layers E <- E + layer(LN(E)) are used (the "
         "authors' augmented.py:86-87, 129 apply it to the attention output instead).",
         "MSE is reported per prefix (divided by T_max - 1, which leaves every ratio unchanged); the printed target s_T "
