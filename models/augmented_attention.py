@@ -147,6 +147,15 @@ def prefix_loss(model: AugmentedTransformer, E: torch.Tensor, targets: torch.Ten
 
     ``E`` (n, T_max, 3d) tokens; ``targets`` (n, T_max, d) with ``targets[:, T-1] = s_{T+1}``.
     """
-    out = model(E)  # (n, T_max, d)
+    return prefix_loss_from_outputs(model(E), targets, t_min)
+
+
+def prefix_loss_from_outputs(out: torch.Tensor, targets: torch.Tensor, t_min: int = 2) -> torch.Tensor:
+    r"""Loss (3) from the outputs ``out`` (n, T_max, d) of a model: :func:`prefix_loss` without the forward pass."""
     err = (out - targets)[:, t_min - 1:]  # (n, T_max - t_min + 1, d)
     return (err.abs() ** 2).sum(-1).mean(0).sum()
+
+
+def per_prefix_errors(out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    r"""Squared errors :math:`\|\mathcal{T}(e_{1:T}) - s_{T+1}\|^2` per sequence and prefix: (n, T_max)."""
+    return ((out - targets).abs() ** 2).sum(-1)

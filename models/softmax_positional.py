@@ -58,3 +58,79 @@ class TwoHeadPositionalAttention(nn.Module):
             att = torch.softmax(self.logits(T, h), dim=-1).to(s.dtype)  # (T, T')
             heads.append(torch.einsum("tu,nud->ntd", att, values))  # (n, T, d)
         return torch.cat([torch.zeros_like(s), heads[0], heads[1]], -1)  # (n, T, 3d)
+
+
+@dataclass
+class CausalSoftmaxConfig:
+    r"""A causal softmax Transformer of the form (1) mapping :math:`s_{1:T} \in \mathbb{R}^d` to :math:`\mathbb{R}^{3d}`.
+
+    ``heads`` softmax heads per layer with logits :math:`\langle W_Q^h x_t, W_K^h x_{t'}\rangle + P^h_{t,t'}`
+    (positional encoding in the logits, as §2 defines it); ``layers = 1`` without ``blocks`` is the module (1)
+    itself, :math:`\sum_h W_O^h \sum_{t' \le t} \mathcal{A}^h_{t,t'} W_V^h s_{t'}`; with ``blocks`` the tokens are
+    embedded linearly into :math:`\mathbb{R}^{3d}` and each layer is a residual block (attention, then a ReLU MLP).
+    Real parameters drawn N(0, ``init_scale``^2); ``max_len`` bounds T (size of P).
+    """
+
+    d: int = 2
+    heads: int = 2
+    layers: int = 1
+    blocks: bool = False
+    max_len: int = 32
+    init_scale: float = 1.0
+    dtype: torch.dtype = torch.float64
+
+    def __post_init__(self) -> None:
+        for name in ("d", "heads", "layers", "max_len"):
+            value = getattr(self, name)
+            if int(value) != value or value < 1:
+                raise DomainError(f"{name} = {value} is out of range: it must be an integer >= 1")
+
+
+class CausalSoftmaxTransformer(nn.Module):
+    """Transformer (1) with softmax attention (content and positional logits), random parameters from ``seed``."""
+
+    def __init__(self, config: CausalSoftmaxConfig, seed: int = 0):
+        super().__init__()
+        self.config = c = config
+        g = torch.Generator().manual_seed(seed)
+        D = 3 * c.d
+
+        def rand(*shape):
+            return nn.Parameter(c.init_scale * torch.randn(*shape, dtype=c.dtype, generator=g))
+
+        widths = [D if (c.blocks or layer > 0) else c.d for layer in range(c.layers)]  # input width per layer
+        self.embed = rand(D, c.d) if c.blocks else None
+        self.q = nn.ParameterList(rand(c.heads, D, w) for w in widths)
+        self.k = nn.ParameterList(rand(c.heads, D, w) for w in widths)
+        self.v = nn.ParameterList(rand(c.heads, D, w) for w in widths)
+        self.o = nn.ParameterList(rand(c.heads, D, D) for _ in range(c.layers))
+        self.pos = nn.ParameterList(rand(c.heads, c.max_len, c.max_len) for _ in range(c.layers))
+        self.mlp_in = nn.ParameterList(rand(2 * D, D) for _ in range(c.layers)) if c.blocks else None
+        self.mlp_out = nn.ParameterList(rand(D, 2 * D) for _ in range(c.layers)) if c.blocks else None
+
+    def attention(self, x: torch.Tensor, layer: int) -> torch.Tensor:
+        """Module (1): x (n, T, w) -> (n, T, 3d)."""
+        n, T, _ = x.shape
+        if T > self.config.max_len:
+            raise DomainError(f"T = {T} exceeds max_len = {self.config.max_len}")
+        q = torch.einsum("hdw,ntw->nhtd", self.q[layer], x)  # (n, H, T, 3d)
+        k = torch.einsum("hdw,ntw->nhtd", self.k[layer], x)  # (n, H, T, 3d)
+        v = torch.einsum("hdw,ntw->nhtd", self.v[layer], x)  # (n, H, T, 3d)
+        logits = q @ k.transpose(-1, -2) + self.pos[layer][:, :T, :T]  # (n, H, T, T)
+        causal = torch.ones(T, T, dtype=torch.bool).tril()
+        att = torch.softmax(logits.masked_fill(~causal, float("-inf")), dim=-1)  # rows sum to 1 over t' <= t
+        heads = att @ v  # (n, H, T, 3d)
+        return torch.einsum("hed,nhtd->nte", self.o[layer], heads)  # (n, T, 3d): sum over heads of W_O^h (.)
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        """s (n, T, d) -> (n, T, 3d)."""
+        if not self.config.blocks:
+            x = s
+            for layer in range(self.config.layers):
+                x = self.attention(x, layer)
+            return x
+        x = s @ self.embed.T  # (n, T, 3d)
+        for layer in range(self.config.layers):
+            x = x + self.attention(x, layer)
+            x = x + torch.relu(x @ self.mlp_in[layer].T) @ self.mlp_out[layer].T  # (n, T, 3d), token-wise MLP
+        return x

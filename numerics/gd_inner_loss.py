@@ -81,18 +81,20 @@ class GDResult:
 
 
 def best_step_size(seqs: np.ndarray, steps: int, etas: np.ndarray | None = None, refine: int = 30,
-                   test_seqs: np.ndarray | None = None) -> GDResult:
+                   test_seqs: np.ndarray | None = None, t_min: int = 2) -> GDResult:
     r"""k steps of GD on (5) with the step size minimising the mean prediction MSE on ``seqs``.
 
     A log grid of step sizes, then a golden-section refinement in log η around the best grid point; the MSE
-    reported is on ``test_seqs`` when given (step size tuned on ``seqs``).
+    reported is on ``test_seqs`` when given (step size tuned on ``seqs``). The MSE is the mean over the prefixes
+    T = ``t_min``..T_max (``t_min = T_max``: the last prefix only).
     """
     require(steps >= 1, f"steps = {steps} is out of range: it must be >= 1")
+    require(2 <= t_min < seqs.shape[1], f"t_min = {t_min} is out of range: it must lie in 2..{seqs.shape[1] - 1}")
     etas = np.geomspace(1e-4, 1.0, 41) if etas is None else np.asarray(etas)
 
     def mse(eta: float) -> float:
         with np.errstate(all="ignore"):
-            v = float(gd_prediction_errors(seqs, steps, eta).mean())
+            v = float(gd_prediction_errors(seqs, steps, eta, t_min).mean())
         return v if np.isfinite(v) else np.inf
 
     vals = [mse(e) for e in etas]
@@ -114,7 +116,7 @@ def best_step_size(seqs: np.ndarray, steps: int, etas: np.ndarray | None = None,
     if min(f1, f2) > vals[i]:
         best = float(etas[i])
     final = test_seqs if test_seqs is not None else seqs
-    return GDResult(steps=steps, eta=best, mse=float(gd_prediction_errors(final, steps, best).mean()),
+    return GDResult(steps=steps, eta=best, mse=float(gd_prediction_errors(final, steps, best, t_min).mean()),
                     grid=[float(e) for e in etas])
 
 

@@ -30,3 +30,13 @@ def complex_sequences(draw, d: int, T: int):
 
 small_dims = st.integers(1, 3)
 small_lengths = st.integers(2, 6)
+
+
+@st.composite
+def rational_matrices(draw, rows: int, cols: int, bound: int = 3, max_denominator: int = 7):
+    """An exact rational matrix (SymPy), entries in [-bound, bound]: a W_0 or a parameter block."""
+    import sympy
+
+    vals = draw(st.lists(st.fractions(min_value=-bound, max_value=bound, max_denominator=max_denominator),
+                         min_size=rows * cols, max_size=rows * cols))
+    return sympy.Matrix(rows, cols, [sympy.Rational(v.numerator, v.denominator) for v in vals])

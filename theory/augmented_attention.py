@@ -381,3 +381,327 @@ def printed_eta_star(d, Tmax) -> sympy.Expr:
     T = sympy.Symbol("T", integer=True, positive=True)
     return sympy.factor(sympy.simplify(sympy.summation(T, (T, 2, Tmax))
                                        / sympy.summation(T ** 2 + (d - 1) * T, (T, 2, Tmax))))
+
+
+def coordinate_mismatches(lhs: Sequence[LaurentPolynomial], rhs: Sequence[LaurentPolynomial]) -> int:
+    r"""The number of monomials where two vectors of Laurent polynomials differ, coordinate by coordinate.
+
+    The lengths are compared first: a coordinate present on one side only counts as all its monomials (at
+    least one), so that two vectors of different lengths never compare equal (no ``zip`` truncation).
+
+    >>> l, = LaurentPolynomial.variables(1)
+    >>> coordinate_mismatches([l + 1], [l + 1]), coordinate_mismatches([l + 1], [l - 1]), coordinate_mismatches([l], [])
+    (0, 1, 1)
+    """
+    common = min(len(lhs), len(rhs))
+    count = 0
+    for x, y in zip(lhs[:common], rhs[:common]):
+        count += sum(1 for c in (x - y).terms.values() if sympy.expand(c) != 0)
+    for extra in list(lhs[common:]) + list(rhs[common:]):
+        count += max(1, len(extra.terms))
+    return count
+
+
+# Proposition 1 on the paper's data: which one-step GD maps can model (4) represent? -----------------------
+def ar_laurent_tokens(d: int, T: int, s0: str) -> list[list[LaurentPolynomial]]:
+    r"""The tokens without their zero block, :math:`\tilde e_t = (s_t, s_{t-1}) \in \mathbb{C}^{2d}`, t = 1..T.
+
+    On :math:`\mathcal{C}_U` data (:func:`ar_laurent_sequence`); the first block of :math:`e_t = (0, s_t, s_{t-1})`
+    is zero, so model (4) only sees :math:`\tilde e_t`.
+
+    >>> [str(c.as_expr()) for c in ar_laurent_tokens(1, 2, "backward")[0]]
+    ['1', '1/lambda_1']
+    """
+    s = ar_laurent_sequence(d, T, s0)
+    return [list(s[t]) + list(s[t - 1]) for t in range(1, T + 1)]
+
+
+def general_parameter_matrices(d: int, name: str = "") -> tuple[sympy.Matrix, sympy.Matrix]:
+    r"""Symbols for the parameters of (4) that act on the data: :math:`B' = B_{1:d,\,d+1:3d}` and :math:`\tilde A = A_{d+1:3d,\,d+1:3d}`.
+
+    Model (4) is :math:`\sum_t (e_t^* A e_T)(B e_t)_{1:d} = B' M_T \tilde A \tilde e_T` with
+    :math:`M_T = \sum_{t \le T} \tilde e_t \tilde e_t^*`: the other entries of A and B multiply the zero block.
+    Real symbols (the paper's parameters are real).
+
+    >>> Bp, At = general_parameter_matrices(1)
+    >>> Bp.shape, At.shape
+    ((1, 2), (2, 2))
+    """
+    _check_dims(d, 1)
+    Bp = sympy.Matrix(d, 2 * d, lambda i, j: sympy.Symbol(f"B{name}_{i}_{j}", real=True))
+    At = sympy.Matrix(2 * d, 2 * d, lambda i, j: sympy.Symbol(f"A{name}_{i}_{j}", real=True))
+    return Bp, At
+
+
+def embed_parameters(d: int, Bp: sympy.Matrix, At: sympy.Matrix) -> tuple[sympy.Matrix, sympy.Matrix]:
+    r"""The full :math:`3d\times 3d` matrices (A, B) of (4) with :math:`\tilde A` and :math:`B'` in place, zeros elsewhere.
+
+    >>> A, B = embed_parameters(1, sympy.Matrix([[1, 2]]), sympy.Matrix([[3, 4], [5, 6]]))
+    >>> A.tolist(), B.tolist()
+    ([[0, 0, 0], [0, 3, 4], [0, 5, 6]], [[0, 1, 2], [0, 0, 0], [0, 0, 0]])
+    """
+    A = sympy.zeros(3 * d, 3 * d)
+    B = sympy.zeros(3 * d, 3 * d)
+    A[d:, d:] = At
+    B[:d, d:] = Bp
+    return A, B
+
+
+def model4_heads_laurent_output(d: int, T: int, s0: str, heads: Sequence[tuple[sympy.Matrix, sympy.Matrix]]
+                                ) -> list[LaurentPolynomial]:
+    r"""Model (4) with H heads :math:`(B'_h, \tilde A_h)` on :math:`\mathcal{C}_U` data, as Laurent polynomials in λ.
+
+    :math:`\sum_h B'_h M_T \tilde A_h \tilde e_T` (one head is (4); several heads sum their outputs).
+
+    >>> A, B = construction8(1, 2)
+    >>> out = model4_heads_laurent_output(1, 2, "zero", [(B[:1, 1:], A[1:, 1:])])
+    >>> str(out[0].as_expr())
+    '2*lambda_1**2'
+    """
+    _check_dims(d, T)
+    e = ar_laurent_tokens(d, T, s0)
+    D = 2 * d
+    M = [[LaurentPolynomial(d) for _ in range(D)] for _ in range(D)]
+    for et in e:
+        conj = [x.conjugate() for x in et]
+        for m in range(D):
+            if not et[m].terms:
+                continue
+            for j in range(D):
+                if conj[j].terms:
+                    M[m][j] = M[m][j] + et[m] * conj[j]
+    eT = e[-1]
+    out = [LaurentPolynomial(d) for _ in range(d)]
+    for Bp, At in heads:
+        v = [sum((eT[k] * At[j, k] for k in range(D) if At[j, k] != 0), LaurentPolynomial(d)) for j in range(D)]
+        Mv = [sum((M[m][j] * v[j] for j in range(D) if v[j].terms), LaurentPolynomial(d)) for m in range(D)]
+        for i in range(d):
+            out[i] = out[i] + sum((Mv[m] * Bp[i, m] for m in range(D) if Bp[i, m] != 0), LaurentPolynomial(d))
+    return out
+
+
+def gd_step_laurent_output(d: int, T: int, s0: str, W0: sympy.Matrix, eta, first: int = 1) -> list[LaurentPolynomial]:
+    r"""One GD step on (5) applied to :math:`s_T`: :math:`(W_0 - \eta\nabla L(W_0, e_{1:T}))s_T` on :math:`\mathcal{C}_U` data.
+
+    :math:`\nabla L(W_0) = W_0 S_T - Y_T` with :math:`S_T = \sum_{t} s_t s_t^*`, :math:`Y_T = \sum_t s_{t+1} s_t^*`,
+    t = ``first``..T-1 (``first = 1`` is (5); ``first = 0`` adds the pair :math:`(s_0, s_1)`).
+
+    >>> str(gd_step_laurent_output(1, 2, "zero", sympy.Matrix([[0]]), 1)[0].as_expr())
+    'lambda_1**2'
+    """
+    _check_dims(d, T)
+    if first not in (0, 1):
+        raise DomainError(f"first = {first} is out of range: the sum over pairs starts at t = 0 or t = 1")
+    s = ar_laurent_sequence(d, T, s0)
+    sT = s[T]
+    Ss = [LaurentPolynomial(d) for _ in range(d)]  # S_T s_T
+    Ys = [LaurentPolynomial(d) for _ in range(d)]  # Y_T s_T
+    for t in range(first, T):
+        proj = _dot_conj(s[t], sT)  # s_t^* s_T
+        for i in range(d):
+            Ss[i] = Ss[i] + s[t][i] * proj
+            Ys[i] = Ys[i] + s[t + 1][i] * proj
+    out = []
+    for i in range(d):
+        row = LaurentPolynomial(d)
+        for c in range(d):
+            if W0[i, c] != 0:
+                row = row + sT[c] * W0[i, c] - Ss[c] * (eta * W0[i, c])
+        out.append(row + Ys[i] * eta)
+    return out
+
+
+def representation_equations(d: int, Ts: Sequence[int], s0: str, W0: sympy.Matrix, eta,
+                             heads: Sequence[tuple[sympy.Matrix, sympy.Matrix]] | None = None) -> list[sympy.Expr]:
+    r"""The polynomial equations in the parameters for model (4) to equal one GD step on (5), for every T in ``Ts``.
+
+    Both sides are Laurent polynomials in λ (:math:`\mathcal{C}_U` data); they agree on the torus iff every
+    coefficient agrees. ``heads`` defaults to one head of symbolic parameters (:func:`general_parameter_matrices`);
+    the same parameters serve every T (θ_0 does not depend on the prefix length).
+
+    >>> eqs = representation_equations(1, [2], "zero", sympy.Matrix([[0]]), 1)
+    >>> len(eqs) > 0
+    True
+    """
+    heads = heads if heads is not None else [general_parameter_matrices(d)]
+    eqs: list[sympy.Expr] = []
+    for T in Ts:
+        out = model4_heads_laurent_output(d, T, s0, heads)
+        tgt = gd_step_laurent_output(d, T, s0, W0, eta)
+        if len(out) != len(tgt):
+            raise DomainError(f"output has {len(out)} coordinates, target {len(tgt)}")
+        for o, g in zip(out, tgt):
+            for c in (o - g).terms.values():
+                c = sympy.expand(c)
+                if c != 0:
+                    eqs.append(c)
+    return list(dict.fromkeys(eqs))
+
+
+@dataclass(frozen=True)
+class SingleHeadFeasibility:
+    r"""Whether one head of (4) can equal the GD step (complex solutions of :func:`representation_equations`).
+
+    The equations are invariant under :math:`(B', \tilde A) \mapsto (cB', \tilde A/c)`, so every solution
+    has :math:`B'_{11} = 1` after scaling, or :math:`B'_{11} = 0`: ``groebner_normalised`` and
+    ``groebner_zero`` are the reduced Gröbner bases of the equations with each of these added; the system has
+    no solution, real or complex, iff both are ``[1]`` (Hilbert's Nullstellensatz).
+    """
+
+    feasible: bool
+    groebner_normalised: list
+    groebner_zero: list
+    n_equations: int
+    n_unknowns: int
+
+
+def single_head_feasibility(d: int, Ts: Sequence[int], s0: str, W0: sympy.Matrix, eta) -> SingleHeadFeasibility:
+    r"""Decide exactly (Gröbner bases over :math:`\mathbb{Q}`) whether one head of (4) gives the GD step from ``W0``.
+
+    ``eta`` is a number, or a SymPy symbol: then the step size is an unknown too, constrained to
+    :math:`\eta \neq 0` (an extra unknown z with :math:`z\eta = 1`), and "not feasible" means: for no step size.
+
+    >>> single_head_feasibility(1, [2, 3], "zero", sympy.Matrix([[1]]), sympy.Rational(1, 3)).feasible
+    True
+    """
+    Bp, At = general_parameter_matrices(d)
+    eqs = representation_equations(d, Ts, s0, W0, eta, [(Bp, At)])
+    first = representation_equations(d, list(Ts)[:1], s0, W0, eta, [(Bp, At)])
+    extra: list = []
+    params: list = []
+    if isinstance(eta, sympy.Symbol):
+        z = sympy.Dummy("z")
+        extra, params = [z * eta - 1], [eta, z]
+    unknowns = sorted(set().union(*[e.free_symbols for e in eqs]) - set(params) | {Bp[0, 0]}, key=str)
+    gens = unknowns + params
+    G = sympy.groebner(eqs + extra + [Bp[0, 0] - 1], *gens, order="grevlex")
+    bases = [[str(g) for g in G.exprs]]
+    # B'_11 = 0: the equations of the first T alone usually exclude it already (a subsystem without solution
+    # leaves the whole system without solution); otherwise the whole system decides
+    G0 = sympy.groebner(first + extra + [Bp[0, 0]], *gens, order="grevlex")
+    if [str(g) for g in G0.exprs] != ["1"]:
+        G0 = sympy.groebner(eqs + extra + [Bp[0, 0]], *gens, order="grevlex")
+    bases.append([str(g) for g in G0.exprs])
+    feasible = not (bases[0] == ["1"] and bases[1] == ["1"])
+    return SingleHeadFeasibility(feasible, bases[0], bases[1], len(eqs), len(unknowns))
+
+
+def one_head_construction(d: int, v: Sequence, eta) -> tuple[sympy.Matrix, sympy.Matrix]:
+    r"""One head :math:`(B', \tilde A)` giving the GD step from :math:`W_0 = 1_d v^\top` on :math:`\mathcal{C}_U` data, zero padding.
+
+    :math:`B' = (I_d,\ -1_d v^\top)`, :math:`\tilde A = \begin{pmatrix} V & 0 \\ \eta I_d & -V\end{pmatrix}`,
+    :math:`V = \mathrm{diag}(v)`. With :math:`M_T = \begin{pmatrix} X & C \\ C^* & Z\end{pmatrix}` the output is
+    :math:`(X - \Lambda Z\bar\Lambda)V s_T + \eta\Lambda Z s_T - \eta 1_d v^\top Z s_T`, and on this data
+    :math:`C = \Lambda Z`, :math:`Z = S_T`, :math:`X - \Lambda Z \bar\Lambda = s_1 s_1^* = 1_d 1_d^\top`, so it
+    equals :math:`1_d v^\top s_T - \eta 1_d v^\top S_T s_T + \eta Y_T s_T` (derivation; checked exactly by
+    :func:`model4_heads_laurent_output`).
+
+    >>> Bp, At = one_head_construction(1, [2], 3)
+    >>> Bp.tolist(), At.tolist()
+    ([[1, -2]], [[2, 0], [3, -2]])
+    """
+    _check_dims(d, 1)
+    V = sympy.diag(*[sympy.sympify(x) for x in v])
+    one = sympy.ones(d, 1)
+    Bp = sympy.Matrix.hstack(sympy.eye(d), -one * sympy.Matrix([list(v)]))
+    At = sympy.Matrix.vstack(sympy.Matrix.hstack(V, sympy.zeros(d, d)), sympy.Matrix.hstack(eta * sympy.eye(d), -V))
+    return Bp, At
+
+
+def two_head_construction(d: int, W0: sympy.Matrix, eta) -> list[tuple[sympy.Matrix, sympy.Matrix]]:
+    r"""Two heads giving the GD step on (5) from any :math:`W_0` on norm-preserving data with :math:`|s_1|^2 = d`, zero padding.
+
+    Head 1: :math:`B' = (W_0/d,\ 0)`, :math:`\tilde A = \mathrm{diag}(I_d, 0)`: output :math:`W_0 X s_T / d`.
+    Head 2: :math:`B' = (\eta I_d,\ -(1/d + \eta)W_0)`, :math:`\tilde A_{21} = I_d`: output
+    :math:`\eta C s_T - (1/d + \eta)W_0 Z s_T`. Under zero padding :math:`X - Z = s_T s_T^*`, :math:`Z = S_T`,
+    :math:`C = Y_T`, so the sum is :math:`W_0 s_T |s_T|^2/d - \eta W_0 S_T s_T + \eta Y_T s_T`: the GD step exactly
+    when :math:`|s_T|^2 = d` (unitary W, :math:`s_1 = 1_d`).
+
+    >>> [h[0].tolist() for h in two_head_construction(1, sympy.Matrix([[2]]), 1)]
+    [[[2, 0]], [[1, -4]]]
+    """
+    _check_dims(d, 1)
+    Z = sympy.zeros(d, d)
+    I = sympy.eye(d)
+    head1 = (sympy.Matrix.hstack(W0 / d, Z), sympy.diag(I, Z))
+    head2 = (sympy.Matrix.hstack(eta * I, -(sympy.Rational(1, d) + eta) * W0),
+             sympy.Matrix.vstack(sympy.zeros(d, 2 * d), sympy.Matrix.hstack(I, Z)))
+    return [head1, head2]
+
+
+@dataclass(frozen=True)
+class RelaxedRepresentability:
+    r"""Exact consistency of the linear system "model (4) with any number of heads = a GD step" (ranks over :math:`\mathbb{Q}`).
+
+    The output of H heads is linear in :math:`K = \sum_h \mathrm{vec}(B'_h)\mathrm{vec}(\tilde A_h)^\top`, and
+    every matrix K is such a sum, so "some number of heads" is "some K". The unknowns are K and, with
+    ``free_w0``, two free matrices U, V in place of :math:`W_0` and :math:`-\eta W_0`; the right-hand side is
+    :math:`Y_T s_T`. Dividing by η ≠ 0 shows that an inconsistent system rules out every :math:`W_0` and every
+    step size η ≠ 0. ``consistent`` iff ``rank_augmented == rank_model``.
+    """
+
+    consistent: bool
+    rank_model: int
+    rank_augmented: int
+    rows: int
+    columns: int
+
+
+def any_heads_representability(d: int, Ts: Sequence[int], s0: str, free_w0: bool = True) -> RelaxedRepresentability:
+    r"""Decide exactly whether some number of heads of (4) gives a GD step on (5) on :math:`\mathcal{C}_U` data.
+
+    >>> any_heads_representability(1, [2, 3], "zero").consistent, any_heads_representability(1, [2, 3], "backward").consistent
+    (True, False)
+    """
+    from sympy import QQ, ZZ
+    from sympy.polys.matrices import DomainMatrix
+
+    _check_convention(s0)
+    D = 2 * d
+    rows: dict[tuple, dict[int, int]] = {}
+    rhs: dict[tuple, int] = {}
+
+    def add(key, col, value):
+        row = rows.setdefault(key, {})
+        row[col] = row.get(col, 0) + value
+
+    nK = d * D ** 3
+    for T in Ts:
+        _check_dims(d, T, 2)
+        e = ar_laurent_tokens(d, T, s0)
+        expo = [[next(iter(x.terms)) if x.terms else None for x in et] for et in e]  # monomial exponents
+        eT = expo[-1]
+        for i in range(d):
+            for m in range(D):
+                for j in range(D):
+                    for k in range(D):
+                        if eT[k] is None:
+                            continue
+                        col = ((i * D + m) * D + j) * D + k
+                        for t in range(T):
+                            if expo[t][m] is None or expo[t][j] is None:
+                                continue
+                            mono = tuple(a - b + c for a, b, c in zip(expo[t][m], expo[t][j], eT[k]))
+                            add((T, i, mono), col, 1)
+        s = ar_laurent_sequence(d, T, s0)
+        for i in range(d):
+            # Y_T s_T (right-hand side), U s_T and V S_T s_T (free W_0 parts), sums t = 1..T-1
+            for t in range(1, T):
+                proj = _dot_conj(s[t], s[T])
+                for mono, c in (s[t + 1][i] * proj).terms.items():
+                    rhs[(T, i, mono)] = rhs.get((T, i, mono), 0) + int(c)
+                if free_w0:
+                    for c_ in range(d):
+                        for mono, c in (s[t][c_] * proj).terms.items():
+                            add((T, i, mono), nK + d * d + i * d + c_, int(c))
+            if free_w0:
+                for c_ in range(d):
+                    for mono, c in s[T][c_].terms.items():
+                        add((T, i, mono), nK + i * d + c_, int(c))
+    keys = sorted(set(rows) | set(rhs))
+    ncols = nK + (2 * d * d if free_w0 else 0)
+    dense = [[ZZ(rows.get(k, {}).get(c, 0)) for c in range(ncols)] for k in keys]
+    aug = [r + [ZZ(rhs.get(k, 0))] for r, k in zip(dense, keys)]
+    r1 = DomainMatrix(dense, (len(keys), ncols), ZZ).convert_to(QQ).rank()
+    r2 = DomainMatrix(aug, (len(keys), ncols + 1), ZZ).convert_to(QQ).rank()
+    return RelaxedRepresentability(r1 == r2, int(r1), int(r2), len(keys), ncols)
