@@ -54,7 +54,8 @@ def evidence(seed: int, profile: str, context: str):
 def _partner_ratio(C: np.ndarray) -> float:
     """Median over i of C_(i,ī)/C_ii (+1 on the Lemma 3 branch, -> -1 along the diverging valley)."""
     i = np.arange(C.shape[0])
-    return float(np.median(C[i, i ^ 1] / C[i, i]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.median(C[i, i ^ 1] / C[i, i]))
 
 
 def loss_distribution(ev) -> dict:
@@ -164,8 +165,9 @@ def structure_of(C: np.ndarray, P: np.ndarray, context: str) -> dict:
            "singular_value_ratios": [float(s / rep.singular_values[0]) for s in rep.singular_values]}
     if context == "orthogonal":
         i = np.arange(C.shape[0])
-        out["partner_over_diagonal_minus_1"] = float(np.max(np.abs(C[i, i ^ 1] / diag - 1)))
-        out["pT_over_pTm1_plus_2"] = float(np.max(np.abs(pT / pT1 + 2)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["partner_over_diagonal_minus_1"] = float(np.nan_to_num(np.max(np.abs(C[i, i ^ 1] / diag - 1)), nan=np.inf))
+            out["pT_over_pTm1_plus_2"] = float(np.nan_to_num(np.max(np.abs(pT / pT1 + 2)), nan=np.inf))
     return out
 
 
