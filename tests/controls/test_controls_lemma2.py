@@ -7,7 +7,9 @@ from ical_verify.proofs_check.claim import RunContext
 from ical_verify.proofs_check.runner import run_claim
 from ical_verify.theory import diagonal_attention as th
 
-from negative_controls import negative_control
+from ical_verify.proofs_check.papers.sander2024 import lemma2
+
+from negative_controls import negative_control, positive_control
 
 
 def _status(check: str) -> str:
@@ -53,3 +55,18 @@ def test_torch_forward_fails_against_a_doubled_formula(monkeypatch):
     good = diagonal_model.lemma2_output
     monkeypatch.setattr(diagonal_model, "lemma2_output", lambda C, p, lam: 2 * good(C, p, lam))
     assert _status("torch-forward") == "failed"
+
+
+@positive_control("lemma2", "token-domain-printed")
+def test_token_domain_printed_passes_for_real_contexts(monkeypatch):
+    """With real contexts (λ ∈ {±1}^d) the tokens are real: the printed domain check passes."""
+    monkeypatch.setattr(lemma2, "sample_contexts", lambda d, n, rng: rng.choice([-1.0, 1.0], size=(n, d)) + 0j)
+    assert _status("token-domain-printed") == "passed"
+
+
+@negative_control("lemma2", "token-domain-printed", "token-domain-corrected")
+def test_token_domain_checks_fail_off_the_unit_circle(monkeypatch):
+    """Contexts of modulus 2 with phases: tokens neither real nor of modulus 1."""
+    monkeypatch.setattr(lemma2, "sample_contexts", lambda d, n, rng: 2 * np.exp(2j * np.pi * rng.random((n, d))))
+    assert _status("token-domain-printed") == "failed"
+    assert _status("token-domain-corrected") == "failed"

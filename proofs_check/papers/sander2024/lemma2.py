@@ -88,6 +88,55 @@ def check_torch_forward(ctx) -> CheckOutcome:
                         summary=summary, scope="5 random (H, d, T) with d <= 10, T <= 15")
 
 
+def sample_contexts(d: int, n: int, rng) -> np.ndarray:
+    """Contexts λ of Assumption 1 (C_U: independent uniform phases), (n, d)."""
+    return unitary_contexts(d, n, rng)
+
+
+CORRECTED = (r"\textbf{Lemma 2} (corrected domain). \dots\ one has for an input sequence "
+             r"$e_{1:T} = (1_d, \lambda, \dots, \lambda^{T-1}) \in \mathbb{C}^{T \times d}$: "
+             r"$\mathcal{T}_{\theta}(e_{1:T}) = \sum_{t=1}^{T} P_{T-1,t} [\mathbf{B}^{\top} \mathbf{A}] "
+             r"\lambda^{t-T+1} \odot \lambda^{t-1}$")
+
+
+def check_token_domain(which: str):
+    """The statement places the input sequence in R^(T×d) (printed) — or in C^(T×d) (corrected): tokens
+    λ^(t-1) built from sampled contexts are tested for being real, resp. complex of modulus 1."""
+
+    def run(ctx) -> CheckOutcome:
+        rng = ctx.rng(22)
+        d, T = 3, 4
+        lam = sample_contexts(d, 256, rng)                                        # (256, d)
+        tokens = lam[:, None, :] ** np.arange(T)[None, :, None]                   # (256, T, d): e_t = λ^(t-1)
+        imag = float(np.max(np.abs(np.imag(tokens))))
+        unit = float(np.max(np.abs(np.abs(tokens) - 1)))
+        if which == "printed":
+            passed = imag <= 1e-12
+            summary = (f"Typo: the tokens λ^(t-1) are complex (max |Im e_t| = {imag:.2f} over 256 contexts of C_U), "
+                       "not in R^(T×d) as the statement writes; the proof A.4 and the formula use complex λ.")
+            if passed:
+                summary = f"The tokens λ^(t-1) are real (max |Im e_t| = {imag:.1e}), as the statement writes."
+        else:
+            passed = unit <= 1e-12 and np.iscomplexobj(tokens)
+            summary = (f"The tokens lie in C^(T×d) with modulus 1 (max ||e_t,i| - 1| = {unit:.1e}); with that domain the "
+                       "identity is the one checked by symbolic-output.")
+        return CheckOutcome(passed, summary, {"max_abs_imag": imag, "max_modulus_error": unit}, summary=summary,
+                            corrected=CORRECTED if which == "corrected" else None, scope="256 contexts, d = 3, T = 4",
+                            severity="typo" if which == "printed" else None)
+
+    return run
+
+
+def finding(result) -> str:
+    """One line: the identity's checks first, then the domain typo (if the printed domain check failed)."""
+    by = {c.name: c for c in result.checks}
+    parts = [by[n].summary for n in ("symbolic-output", "torch-forward") if n in by]
+    dom = by.get("token-domain-printed")
+    if dom is not None and dom.status == "failed":
+        parts.append("typo: the input sequence is in C^(T×d), not R^(T×d)")
+    return " ".join(parts) if parts else "no check ran"
+
+
 CLAIM = Claim(
     id="lemma2",
     kind="lemma",
@@ -111,12 +160,20 @@ CLAIM = Claim(
     conventions=(CONVERSION_NOTE,
                  "A is the H x d matrix whose row h is a_h (column j is a^j); C = BᵀA has C_ij = Σ_h b_h^i a_h^j.",
                  "The statement writes e_(1:T) ∈ R^(T×d); the tokens λ^(t-1) are complex (C^(T×d)), as the proof A.4 "
-                 "uses. Read as a typographical slip; it changes nothing in the identity."),
+                 "uses: a typographical slip (severity typo) that changes nothing in the identity."),
+    notes=("The identity itself holds (symbolic-output, torch-forward). The only erratum is the domain R^(T×d) of "
+           "the input sequence, which should be C^(T×d): severity typo, as nothing in the proof or in the later "
+           "results uses real tokens."),
+    finding=finding,
     checks=(
         Check("symbolic-output", "symbolic", "printed", check_symbolic_output,
               "model (6) derived symbolically from its definition equals the printed right-hand side",
               severity="substantive"),
         Check("torch-forward", "property", "printed", check_torch_forward,
               "the PyTorch model (6) agrees with Lemma 2's formula at random parameters"),
+        Check("token-domain-printed", "property", "printed", check_token_domain("printed"),
+              "the input sequence lies in R^(T×d), as printed", severity="typo"),
+        Check("token-domain-corrected", "property", "corrected", check_token_domain("corrected"),
+              "the input sequence lies in C^(T×d) (unit modulus)"),
     ),
 )
