@@ -128,13 +128,21 @@ def check_token_domain(which: str):
 
 
 def finding(result) -> str:
-    """One line: the identity's checks first, then the domain typo (if the printed domain check failed)."""
+    """One line: the identity's evidence first, then the domain typo (if the printed domain check failed)."""
     by = {c.name: c for c in result.checks}
-    parts = [by[n].summary for n in ("symbolic-output", "torch-forward") if n in by]
+    parts = []
+    if "symbolic-output" in by:
+        s = by["symbolic-output"]
+        n = len(s.metrics.get("cases", []))
+        parts.append(f"model (6) {'=' if s.status == 'passed' else '!='} printed formula symbolically "
+                     f"({s.metrics.get('coefficient_differences')} differing coefficients in {n} cases, d <= 3, T <= 6)")
+    if "torch-forward" in by:
+        t = by["torch-forward"]
+        parts.append(f"PyTorch model worst relative error {t.metrics.get('worst', float('nan')):.1e} ({t.status})")
     dom = by.get("token-domain-printed")
     if dom is not None and dom.status == "failed":
-        parts.append("typo: the input sequence is in C^(T×d), not R^(T×d)")
-    return " ".join(parts) if parts else "no check ran"
+        parts.append("typo: the input sequence e_(1:T) is in C^(T×d), not R^(T×d)")
+    return ("; ".join(parts) + ".") if parts else "no check ran"
 
 
 CLAIM = Claim(
