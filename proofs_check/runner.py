@@ -87,9 +87,12 @@ def run_proof(claim: Claim, ctx: RunContext) -> ProofResult | None:
 
 
 def _scope(checks: list[CheckResult]) -> str | None:
-    """The scopes the passing checks establish, distinct, joined (None if no check states one)."""
+    """For which sizes the passing checks establish what they check: the certified scopes (``all ...``) if a
+    passing check certifies one, else the distinct grid scopes, joined (None if no check states one)."""
     scopes = list(dict.fromkeys(c.scope for c in checks if c.scope and c.status == "passed"))
-    return "; ".join(scopes) if scopes else None
+    certified = [s for s in scopes if s.startswith("all ")]
+    chosen = certified or scopes
+    return "; ".join(chosen) if chosen else None
 
 
 def run_claim(claim_id: str, context: RunContext | None = None,

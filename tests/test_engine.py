@@ -8,7 +8,7 @@ A deliberately wrong identity is caught by the same comparisons.
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ical_verify.numerics.montecarlo import monte_carlo_mean
@@ -18,7 +18,7 @@ from ical_verify.numerics.torus import NumericLaurent, grid_cubature_mean
 from ical_verify.theory.errors import DomainError
 from ical_verify.theory.laurent import LaurentPolynomial, mean_square_norm
 
-from strategies import laurent_polynomials, orthogonal_contexts, seeds, unitary_contexts
+from strategies import laurent_polynomials, orthogonal_contexts, unitary_contexts
 
 
 def numeric(f: LaurentPolynomial) -> NumericLaurent:
@@ -48,24 +48,45 @@ def test_parseval_equals_constant_term_of_product(f):
     assert sympy.expand((f * f.conjugate()).expectation() - f.mean_square()) == 0
 
 
-@given(laurent_polynomials(2, max_terms=5), seeds())
-@settings(max_examples=15)
-def test_monte_carlo_interval_contains_exact(f, seed):
+def _sized_monte_carlo(f: LaurentPolynomial, context: str, alternatives: list, cap: int = 400_000):
+    """Monte Carlo of E|f|^2 (6-sigma interval) with a sample sized from the exact variance so that the nearest of
+    the wrong ``alternatives`` is at least 12 standard errors from the exact value. Returns (mc, exact, nearest)."""
+    exact = float(f.mean_square(context))
+    fourth = float((f * f).mean_square(context))                 # E|f|^4 = E|f^2|^2 (Parseval)
+    sd = max(fourth - exact ** 2, 0.0) ** 0.5
+    gaps = [(abs(a - exact), a) for a in alternatives if abs(a - exact) > 1e-9 * (1 + abs(exact))]
+    assume(gaps)                                                  # nothing wrong to tell apart: nothing to test
+    gap, nearest = min(gaps)
+    n = max(2_000, int(np.ceil(1.2 * (12 * sd / gap) ** 2)))
+    assume(n <= cap)
     g = numeric(f)
-    rng = np.random.default_rng(seed)
-    mc = monte_carlo_mean(lambda r, m: np.abs(g(sample_unitary(2, m, r))) ** 2, 4000, rng)
-    assert mc.contains(float(f.mean_square())), (mc, f.mean_square())
+    d = f.nvars
+    sample = ((lambda r, m: np.abs(g(sample_unitary(d, m, r))) ** 2) if context == "unitary" else
+              (lambda r, m: np.abs(g(sample_orthogonal(d // 2, m, r))) ** 2))
+    return monte_carlo_mean(sample, n, np.random.default_rng(0)), exact, nearest
 
 
-@given(laurent_polynomials(4, max_terms=5), seeds())
-@settings(max_examples=15)
-def test_orthogonal_contexts_exact_vs_monte_carlo(f, seed):
-    g = numeric(f)
+@given(laurent_polynomials(2, max_terms=5))
+@settings(max_examples=15, deadline=None)
+def test_monte_carlo_interval_contains_exact_and_excludes_the_nearest_wrong_value(f):
+    """Wrong alternatives: |E f|^2 (the mean squared instead of the mean square) and the C_O value of the same
+    polynomial (λ_2 = conj λ_1: the other context's rule)."""
+    wrong = [abs(complex(f.expectation())) ** 2, float(f.mean_square("orthogonal"))]
+    mc, exact, nearest = _sized_monte_carlo(f, "unitary", wrong)
+    assert mc.contains(exact), (mc, exact)
+    assert not mc.contains(nearest), (mc, nearest)
+
+
+@given(laurent_polynomials(4, max_terms=5))
+@settings(max_examples=15, deadline=None)
+def test_orthogonal_contexts_exact_vs_monte_carlo(f):
+    """C_O: the nearest wrong alternative is the C_U value (independent phases) or |E f|^2."""
     exact = float(f.mean_square("orthogonal"))
-    assert exact == pytest.approx(g.mean_square("orthogonal"), abs=1e-12)
-    mc = monte_carlo_mean(lambda r, m: np.abs(g(sample_orthogonal(2, m, r))) ** 2, 4000,
-                          np.random.default_rng(seed))
+    assert exact == pytest.approx(numeric(f).mean_square("orthogonal"), abs=1e-12)
+    wrong = [float(f.mean_square("unitary")), abs(complex(f.expectation("orthogonal"))) ** 2]
+    mc, exact, nearest = _sized_monte_carlo(f, "orthogonal", wrong)
     assert mc.contains(exact)
+    assert not mc.contains(nearest)
 
 
 @given(laurent_polynomials(2), unitary_contexts(2, n=3))

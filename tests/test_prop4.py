@@ -62,3 +62,10 @@ def test_prop4_verdict_is_erratum_with_corrected_statement():
     assert status == {"symbolic-printed": "failed", "symbolic-corrected": "passed",
                       "exact-numeric-corrected": "passed"}
     assert r.verdict == "erratum" and "p_{T-1}^2" in r.corrected
+    assert r.severity == "substantive"
+
+
+def test_prop4_both_readings_of_p_are_errata():
+    r = run_claim("prop4", make_context(seed=0), only=["symbolic-printed", "symbolic-printed-full-row",
+                                                       "symbolic-corrected"])
+    assert {x.reading.id: x.verdict for x in r.readings} == {"row-up-to-T": "erratum", "full-row": "erratum"}

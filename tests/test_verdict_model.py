@@ -181,7 +181,10 @@ def test_scope_lists_what_passing_checks_establish(monkeypatch):
     claim = Claim("c", "lemma", "t", "s", "src", 1, checks=(
         _check("grid", True, scope="d <= 3, T <= 6"), _check("cert", True, scope="all d >= 1, all T >= 2"),
         _check("other", True)))
-    assert _run(monkeypatch, claim).scope == "d <= 3, T <= 6; all d >= 1, all T >= 2"
+    assert _run(monkeypatch, claim).scope == "all d >= 1, all T >= 2"
+    grid_only = Claim("g", "lemma", "t", "s", "src", 1, checks=(
+        _check("a", True, scope="d <= 3"), _check("b", True, scope="T <= 6"), _check("c", False, scope="all d")))
+    assert _run(monkeypatch, grid_only).scope == "d <= 3; T <= 6"
 
 
 @pytest.mark.parametrize("kwargs, message", [
