@@ -263,21 +263,57 @@ def breakable_math(tex: str) -> str:
     into words joined by math spaces.
 
     >>> breakable_math(r"\left( a + b \right) \leftarrow \text{one two three four five six seven eight nine ten}")
-    '\\bigl( a + b \\bigr) \\leftarrow \\text{one}\\ \\text{two}\\ \\text{three}\\ \\text{four}\\ \\text{five}\\ \\text{six}\\ \\text{seven}\\ \\text{eight}\\ \\text{nine}\\ \\text{ten}'
+    '\\bigl( a + b \\bigr) \\leftarrow \\text{one}\\ \\allowbreak \\text{two}\\ \\allowbreak \\text{three}\\ \\allowbreak \\text{four}\\ \\allowbreak \\text{five}\\ \\allowbreak \\text{six}\\ \\allowbreak \\text{seven}\\ \\allowbreak \\text{eight}\\ \\allowbreak \\text{nine}\\ \\allowbreak \\text{ten}'
     """
     out = re.sub(r"\\left(?![A-Za-z])\s*", r"\\bigl", tex)
     out = re.sub(r"\\right(?![A-Za-z])\s*", r"\\bigr", out)
     out = re.sub(r"\\middle(?![A-Za-z])\s*", r"\\big", out)
     out = out.replace(r"\bigl.", r"\bigl.").replace(r"\bigr.", r"\bigr.")
 
-    def split_text(m: re.Match) -> str:
-        body = m.group(1)
-        words = body.split()
-        lead = "\\ " if body[:1].isspace() else ""
-        trail = "\\ " if body[-1:].isspace() else ""
-        return lead + "\\ ".join(rf"\text{{{w}}}" for w in words) + trail
+    return _split_long_text(out)
 
-    return re.sub(r"\\text\{([^{}\\$]{30,})\}", split_text, out)
+
+def _split_long_text(tex: str, min_chars: int = 30) -> str:
+    r"""``\text{...}`` runs of at least ``min_chars`` characters split into one ``\text{word}`` per word, joined by
+    math spaces at which TeX may break the line (``\ \allowbreak``). Words keep their own brace groups (``\S{}2:`` stays whole).
+
+    >>> _split_long_text(r"x \text{\S{}2: encoding the position amounts to it}").split(r"\ \allowbreak ")
+    ['x \\text{\\S{}2:}', '\\text{encoding}', '\\text{the}', '\\text{position}', '\\text{amounts}', '\\text{to}', '\\text{it}']
+    """
+    out, i = [], 0
+    while True:
+        k = tex.find("\\text{", i)
+        if k < 0:
+            out.append(tex[i:])
+            return "".join(out)
+        start = k + len("\\text{")
+        depth, j = 1, start
+        while j < len(tex) and depth:
+            if tex[j] == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(tex[j], 0)
+            j += 1
+        body = tex[start:j - 1]
+        out.append(tex[i:k])
+        if depth or len(body) < min_chars or "$" in body:
+            out.append(tex[k:j])
+        else:
+            words, word, level = [], [], 0
+            for ch in body:
+                if ch.isspace() and level == 0:
+                    if word:
+                        words.append("".join(word))
+                        word = []
+                    continue
+                level += {"{": 1, "}": -1}.get(ch, 0)
+                word.append(ch)
+            if word:
+                words.append("".join(word))
+            lead = "\\ " if body[:1].isspace() else ""
+            trail = "\\ " if body[-1:].isspace() else ""
+            out.append(lead + "\\ \\allowbreak ".join(rf"\text{{{w}}}" for w in words) + trail)
+        i = j
 
 
 def _matrix_heavy(tex: str) -> bool:

@@ -44,7 +44,7 @@ def pytest_runtest_logreport(report):
 
 
 @pytest.fixture
-def claims_dir(pytester, monkeypatch):
+def claims_dir(pytester, monkeypatch, fresh_pytest_env):
     from pathlib import Path
 
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))

@@ -20,7 +20,7 @@ def _run(pytester, monkeypatch, name, *args):
     return result, rows
 
 
-def test_xdist_gives_identical_results(pytester, monkeypatch):
+def test_xdist_gives_identical_results(pytester, monkeypatch, fresh_pytest_env):
     from pathlib import Path
 
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
