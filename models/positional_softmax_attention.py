@@ -80,10 +80,10 @@ class PositionalSoftmaxConfig:
         return self.d if self.tokens == "plain" else 2 * self.d
 
 
-def _causal(T: int, shift: int = 0) -> torch.Tensor:
+def _causal(T: int, shift: int = 0, device=None) -> torch.Tensor:
     """Mask (T, T): query position q may see key position k iff k <= q + shift."""
-    q = torch.arange(T)[:, None]
-    k = torch.arange(T)[None, :]
+    q = torch.arange(T, device=device)[:, None]
+    k = torch.arange(T, device=device)[None, :]
     return k <= q + shift
 
 
@@ -142,12 +142,13 @@ class PositionalSoftmaxAttention(nn.Module):
             qp = self.queries(p).reshape(T, H, E)  # (T, H, E)
             kp = self.keys(p).reshape(T, H, E)  # (T, H, E)
             logits = torch.einsum("qhe,khe->hqk", qp, kp) / math.sqrt(E)  # (H, T, T)
-            mask = _causal(T)
+            mask = _causal(T, device=p.device)
         else:
             qp = p @ self.Wq_pos.T  # (T, E)
             kp = p @ self.Wk_pos.T  # (T, E)
             logits = (qp @ kp.T / math.sqrt(E))[None]  # (1, T, T): row t-1 for the prefix T (query e_{T-1})
-            mask = _causal(T, shift=1)  # the prefix T = q + 2 sees tokens t <= T = q + 2 (0-based k <= q + 1)
+            # row q is the query token e_{q+1} of the prefix T = q + 2, which sees t <= T (0-based k <= q + 1)
+            mask = _causal(T, shift=1, device=p.device)
         logits = logits.masked_fill(~mask, float("-inf"))
         return torch.softmax(logits, dim=-1)  # (H', T, T)
 
@@ -155,7 +156,7 @@ class PositionalSoftmaxAttention(nn.Module):
         """The positional matrix in use, (H', T, T) (causally masked; rows are query positions)."""
         if self.config.positional == "free":
             shift = 0 if self.config.variant == "code" else 1
-            return self.P[:, :T, :T] * _causal(T, shift).to(self.P.dtype)  # (H', T, T)
+            return self.P[:, :T, :T] * _causal(T, shift, self.P.device).to(self.P.dtype)  # (H', T, T)
         return self._softmax_positional(T)
 
     # ---------------------------------------------------------------------------------------------------- forward

@@ -106,9 +106,9 @@ class AttentionLayer(nn.Module):
         init = 0.0 if c.attention == "softmax" else 1.0
         self.pos = nn.Parameter(torch.full((H, c.t_max, c.t_max), init, dtype=c.dtype))  # (H, T, T)
 
-    def mask(self, T: int) -> torch.Tensor:
+    def mask(self, T: int, device=None) -> torch.Tensor:
         """(T, T) booleans: position τ sees t <= τ."""
-        return torch.tril(torch.ones(T, T, dtype=torch.bool))
+        return torch.tril(torch.ones(T, T, dtype=torch.bool, device=device))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         c, E, H = self.config, self.config.width, self.config.heads
@@ -118,7 +118,7 @@ class AttentionLayer(nn.Module):
         k = (x @ self.Wk.reshape(H * E, E).T).reshape(n, T, H, E).transpose(1, 2)  # (n, H, T, E)
         v = (x @ self.Wv.reshape(H * E, E).T).reshape(n, T, H, E).transpose(1, 2)  # (n, H, T, E)
         score = q @ k.transpose(-1, -2) / math.sqrt(E)  # (n, H, T, T)
-        mask = self.mask(T)
+        mask = self.mask(T, x.device)
         if c.attention == "softmax":
             logits = (score + self.pos[:, :T, :T]).masked_fill(~mask, -1e30)  # (n, H, T, T)
             z = torch.exp(logits - logits.amax(-1, keepdim=True).detach())  # (n, H, T, T): 0 outside the window
@@ -126,7 +126,8 @@ class AttentionLayer(nn.Module):
         else:
             att = score * (self.pos[:, :T, :T] * mask)  # (n, H, T, T)
         if c.query == "previous":
-            att = att * (torch.arange(T) > 0).to(att.dtype)[:, None]  # position 0 has no previous token
+            has_prev = (torch.arange(T, device=x.device) > 0).to(att.dtype)  # (T,): position 0 has no e_{T-1}
+            att = att * has_prev[:, None]
         heads = (att @ v).transpose(1, 2).reshape(n, T, H * E)  # (n, T, H*E): heads side by side
         return heads @ self.Wo.transpose(0, 1).reshape(E, H * E).T  # (n, T, E): sum_h W_O^h head_h
 

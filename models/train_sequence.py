@@ -53,7 +53,7 @@ def per_sequence_errors(model, inputs: torch.Tensor, targets: torch.Tensor, batc
     with torch.no_grad():
         for i in range(0, inputs.shape[0], batch):
             pred = model(inputs[i:i + batch])
-            out.append(((pred.double() - targets[i:i + batch].double()) ** 2).sum(-1).numpy())
+            out.append(((pred.double() - targets[i:i + batch].double()) ** 2).sum(-1).cpu().numpy())
     return np.concatenate(out, axis=0)
 
 
@@ -74,7 +74,7 @@ def train_sequence_model(model, inputs: torch.Tensor, targets: torch.Tensor, epo
         perm = torch.randperm(n, generator=gen)
         total, count = 0.0, 0
         for i in range(0, n, bs):
-            idx = perm[i:i + bs]
+            idx = perm[i:i + bs].to(inputs.device)
             loss = mse(model(inputs[idx]), targets[idx], positions)
             opt.zero_grad()
             loss.backward()

@@ -25,15 +25,15 @@ ALPHA = 0.05
 
 
 def cached_evidence(fn):
-    """Cache an evidence function ``fn(seed, profile, report=None)`` on ``(seed, profile)`` (``report``, a progress
-    callback, is not part of the key). ``fn.cache_clear()`` empties the cache."""
+    """Cache an evidence function ``fn(seed, profile, report=None, device="cpu")`` on ``(seed, profile, device)``
+    (``report``, a progress callback, is not part of the key). ``fn.cache_clear()`` empties the cache."""
     cache: dict = {}
 
     @functools.wraps(fn)
-    def wrapper(seed: int, profile: str, report=None):
-        k = (int(seed), str(profile))
+    def wrapper(seed: int, profile: str, report=None, device: str = "cpu"):
+        k = (int(seed), str(profile), str(device))
         if k not in cache:
-            cache[k] = fn(seed, profile, report)
+            cache[k] = fn(seed, profile, report, device)
         return cache[k]
 
     wrapper.cache_clear = cache.clear

@@ -52,7 +52,7 @@ def _converged(losses, frac: float = 0.1) -> float:
 
 # ---------------------------------------------------------------------------------------------------- evidence
 @s6.cached_evidence
-def evidence(seed: int, profile: str, report=None) -> dict:
+def evidence(seed: int, profile: str, report=None, device: str = "cpu") -> dict:
     import torch
 
     from ical_verify.models.augmented_attention import AugmentedAttentionConfig, AugmentedTransformer, augment
@@ -68,7 +68,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
     rng = np.random.default_rng([seed, 100])
     train_np = ar_sequences(haar_orthogonal(d, p["n_train"], rng), Tmax + 1)  # (n, T_max + 1, d), s_1 = 1_d
     test_np = ar_sequences(haar_orthogonal(d, p["n_test"], rng), Tmax + 1)
-    x, xt = torch.tensor(train_np), torch.tensor(test_np)
+    x, xt = torch.tensor(train_np, device=device), torch.tensor(test_np, device=device)
     E, tgt = augment(x[:, :Tmax], "zero"), x[:, 1:]  # (n, T_max, 3d), (n, T_max, d)
     Et, tgtt = augment(xt[:, :Tmax], "zero"), xt[:, 1:]
     bayes_seq = bayes_errors_haar(test_np)[:, 1:].mean(1)  # (n_test,): prefixes T = 2..T_max
@@ -77,7 +77,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
         dtype = next(model.parameters()).dtype
         with torch.no_grad():
             out = model(Et.to(dtype)).double()  # (n, T_max, d)
-        return ((out - tgtt) ** 2).sum(-1)[:, 1:].mean(1).numpy()  # (n,)
+        return ((out - tgtt) ** 2).sum(-1)[:, 1:].mean(1).cpu().numpy()  # (n,)
 
     total = len(p["depths"]) + len(p["linear_depths"])
     done = 0
@@ -96,6 +96,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
                     model = AugmentedTransformer(AugmentedAttentionConfig(d=d, n_layers=L, layer_norm=True,
                                                                           init_scale=0.02, dtype=torch.float32),
                                                  seed=rs)
+                model = model.to(device)
                 init_seq = per_seq(model)
                 r = train(model, E.to(torch.float32) if kind == "linear" else E, tgt, p["steps"], p["lr"],
                           batch_size=p["batch"], seed=rs, lr_decay=False)
@@ -119,7 +120,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
 
 
 @s6.cached_evidence
-def init_evidence(seed: int, profile: str, report=None) -> dict:
+def init_evidence(seed: int, profile: str, report=None, device: str = "cpu") -> dict:
     """Test MSE of the Transformer at initialisation under the authors' scale (s_1 = 1_d/sqrt(d), nn.MSELoss over
     every position and coordinate, augmented.py lines 191-192, 275, 300) and the suite's Figure 5 scale
     (s_1 = 1_d, squared error summed over coordinates, mean over T = 2..T_max)."""
@@ -136,11 +137,11 @@ def init_evidence(seed: int, profile: str, report=None) -> dict:
     W = haar_orthogonal(d, p["n_test"], rng)
     rows = []
     for scale, u in (("code", np.ones(d) / np.sqrt(d)), ("suite", np.ones(d))):
-        s = torch.tensor(ar_sequences(W, Tmax + 1, s1=u))
+        s = torch.tensor(ar_sequences(W, Tmax + 1, s1=u), device=device)
         E, tgt = augment(s[:, :Tmax], "zero"), s[:, 1:]
         for L in p["depths"]:
             for rs in s6.run_seeds(seed, 1090 + L, p["init_seeds"]):
-                model = SmallTransformer(transformer_config(d, L, Tmax, p["mlp"], p["heads"]), seed=rs)
+                model = SmallTransformer(transformer_config(d, L, Tmax, p["mlp"], p["heads"]), seed=rs).to(device)
                 with torch.no_grad():
                     err = (model(E).double() - tgt) ** 2  # (n, T_max, d)
                 v = float(err.mean()) if scale == "code" else float(err.sum(-1)[:, 1:].mean())
@@ -151,7 +152,7 @@ def init_evidence(seed: int, profile: str, report=None) -> dict:
 
 
 def _ev(ctx) -> dict:
-    return evidence(ctx.seed, ctx.profile, ctx.report)
+    return evidence(ctx.seed, ctx.profile, ctx.report, ctx.device)
 
 
 def _mses(ev, kind, L) -> list[float]:
@@ -394,10 +395,10 @@ CLAIM = Claim(
         Check("similar-trend", "trained-model", "printed", _check(judge_trend),
               "log-MSE falls with depth for both, slopes within a factor 3"),
         Check("init-range-code-scale", "trained-model", "printed",
-              lambda ctx: judge_init(init_evidence(ctx.seed, ctx.profile), "code"),
+              lambda ctx: judge_init(init_evidence(ctx.seed, ctx.profile, None, ctx.device), "code"),
               "initial MSE in [1, 2] for a typical initialisation (authors' scale)"),
         Check("init-range-suite-scale", "trained-model", "printed",
-              lambda ctx: judge_init(init_evidence(ctx.seed, ctx.profile), "suite"),
+              lambda ctx: judge_init(init_evidence(ctx.seed, ctx.profile, None, ctx.device), "suite"),
               "initial MSE in [1, 2] for a typical initialisation (suite's Figure 5 scale)"),
         Check("linear-fails-beyond-2-layers", "trained-model", "printed", _check(judge_linear_fails_beyond),
               "Appendix B: the Figure 5 model is > 2x worse than GD for every L > 2"),

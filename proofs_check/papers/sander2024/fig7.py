@@ -68,7 +68,7 @@ def key(variant, tokens, H, positional="softmax", lr=None, profile="quick") -> s
 
 
 @s6.cached_evidence
-def evidence(seed: int, profile: str, report=None) -> dict:
+def evidence(seed: int, profile: str, report=None, device: str = "cpu") -> dict:
     """Train every configuration of :func:`_plan`; record test MSEs, per-sequence errors and training curves."""
     import torch
 
@@ -78,9 +78,11 @@ def evidence(seed: int, profile: str, report=None) -> dict:
 
     p = PROFILES[profile]
     d, T = p["d"], p["T"]
+    dev = torch.device(device)
     rng = np.random.default_rng([seed, 70])
     _, train = _data(d, T, p["n_train"], rng)
     test_np, test = _data(d, T, p["n_test"], rng)
+    train, test = train.to(dev), test.to(dev)
     levels = reference_levels("haar-orthogonal", d, range(1, T + 1), 1.0, per_coordinate=True)
     bayes_seq = bayes_errors_haar(test_np).mean(1) / d  # (n_test,): per sequence, per coordinate, mean over T
     runs: dict[str, list] = {}
@@ -92,7 +94,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
         for j, rs in enumerate(s6.run_seeds(seed, 700 + i, k)):
             torch.manual_seed(rs)
             cfg = PositionalSoftmaxConfig(d=d, tokens=tokens, heads=H, t_max=T, variant=variant, positional=positional)
-            model = PositionalSoftmaxAttention(cfg, seed=rs)
+            model = PositionalSoftmaxAttention(cfg, seed=rs).to(dev)
             with torch.no_grad():
                 init = float(mse(model(test[:, :-1]), test[:, 1:]))
             r = train_sequence_model(model, train[:, :-1], train[:, 1:], p["epochs"], lr, p["batch"], seed=rs)
@@ -107,7 +109,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
 
 
 @s6.cached_evidence
-def init_evidence(seed: int, profile: str, report=None) -> dict:
+def init_evidence(seed: int, profile: str, report=None, device: str = "cpu") -> dict:
     """Test MSE at initialisation at the paper's d = 10, T = 50 (forward passes only), under two data scales:
     ``code`` (s_1 = 1_d/sqrt(d), MSE = mean over positions and coordinates, ``nn.MSELoss``) and ``paper``
     (s_1 = 1_d as in §3, MSE = mean over prefixes T = 2..T_max of the squared error summed over coordinates)."""
@@ -121,13 +123,14 @@ def init_evidence(seed: int, profile: str, report=None) -> dict:
     rng = np.random.default_rng([seed, 71])
     _, code_data = _data(d, T, q["n"], rng, "code")
     _, paper_data = _data(d, T, q["n"], rng, "paper")
+    code_data, paper_data = code_data.to(device), paper_data.to(device)
     rows = []
     for variant in ("code", "paper"):
         for tokens in ("plain", "duplicated"):
             for H in q["heads"]:
                 for rs in s6.run_seeds(seed, 790 + H, q["seeds"]):
                     cfg = PositionalSoftmaxConfig(d=d, tokens=tokens, heads=H, t_max=T, variant=variant)
-                    model = PositionalSoftmaxAttention(cfg, seed=rs)
+                    model = PositionalSoftmaxAttention(cfg, seed=rs).to(device)
                     with torch.no_grad():
                         code = float(((model(code_data[:, :-1]) - code_data[:, 1:]) ** 2).mean())
                         err = ((model(paper_data[:, :-1]) - paper_data[:, 1:]) ** 2).sum(-1)  # (n, T)
@@ -140,7 +143,7 @@ def init_evidence(seed: int, profile: str, report=None) -> dict:
 
 
 def _ev(ctx) -> dict:
-    return evidence(ctx.seed, ctx.profile, ctx.report)
+    return evidence(ctx.seed, ctx.profile, ctx.report, ctx.device)
 
 
 def _finals(ev, variant, tokens, H, positional="softmax", lr=None) -> list[float]:
@@ -334,7 +337,7 @@ def _check(judge, *args):
 
 
 def _init_check(variant, scale):
-    return lambda ctx: judge_init_range(init_evidence(ctx.seed, ctx.profile), variant, scale)
+    return lambda ctx: judge_init_range(init_evidence(ctx.seed, ctx.profile, None, ctx.device), variant, scale)
 
 
 def bayes_floor(ctx) -> CheckOutcome:

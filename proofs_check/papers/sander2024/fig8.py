@@ -89,9 +89,9 @@ def random_basis_ratio(G: np.ndarray, rng, draws: int = 50) -> float:
 
 # --------------------------------------------------------------------------------------------------- evidence
 def _maps(model) -> dict:
-    return {"value-output": model.value_output_maps().detach().double().numpy(),
-            "value": model.value_maps().detach().double().numpy(),
-            "query-key": model.query_key_maps().detach().double().numpy()}
+    return {"value-output": model.value_output_maps().detach().double().cpu().numpy(),
+            "value": model.value_maps().detach().double().cpu().numpy(),
+            "query-key": model.query_key_maps().detach().double().cpu().numpy()}
 
 
 def _summarise(maps0: dict, maps1: dict, rng, draws: int) -> dict:
@@ -111,7 +111,7 @@ def _summarise(maps0: dict, maps1: dict, rng, draws: int) -> dict:
 
 
 @s6.cached_evidence
-def evidence(seed: int, profile: str, report=None) -> dict:
+def evidence(seed: int, profile: str, report=None, device: str = "cpu") -> dict:
     """Train the Figure 8 model (Adam; SGD; Adam on rotated coordinates; model (6) with Adam) over seeds."""
     import torch
 
@@ -137,14 +137,14 @@ def evidence(seed: int, profile: str, report=None) -> dict:
     for i, (opt, coords, variant) in enumerate(plan):
         if report is not None:
             report(f"fig8: {opt} {coords} {variant}", i, len(plan))
-        tr = torch.tensor(data[coords][0], dtype=torch.float32)
-        te = torch.tensor(data[coords][1], dtype=torch.float32)
+        tr = torch.tensor(data[coords][0], dtype=torch.float32, device=device)
+        te = torch.tensor(data[coords][1], dtype=torch.float32, device=device)
         out = []
         for rs in s6.run_seeds(seed, 800 + i, p["seeds"]):
             torch.manual_seed(rs)
             cfg = PositionalSoftmaxConfig(d=d, tokens="duplicated", heads=p["heads"], t_max=T, variant=variant,
                                           init_same=True, init_noise=INIT_NOISE)
-            model = PositionalSoftmaxAttention(cfg, seed=rs)
+            model = PositionalSoftmaxAttention(cfg, seed=rs).to(device)
             maps0 = _maps(model)
             epochs, lr = (p["epochs"], p["lr"]) if opt == "adam" else (p["sgd_epochs"], p["sgd_lr"])
             r = train_sequence_model(model, tr[:, :-1], tr[:, 1:], epochs, lr, p["batch"], seed=rs, optimiser=opt)
@@ -161,7 +161,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
 
 
 def _ev(ctx) -> dict:
-    return evidence(ctx.seed, ctx.profile, ctx.report)
+    return evidence(ctx.seed, ctx.profile, ctx.report, ctx.device)
 
 
 def _levels_line(ev) -> str:

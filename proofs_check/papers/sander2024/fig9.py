@@ -167,7 +167,7 @@ def key(attention, mlp, H, lr) -> str:
 
 
 @s6.cached_evidence
-def evidence(seed: int, profile: str, report=None) -> dict:
+def evidence(seed: int, profile: str, report=None, device: str = "cpu") -> dict:
     import torch
 
     from ical_verify.models.small_transformer import SmallTransformer, SmallTransformerConfig
@@ -177,8 +177,10 @@ def evidence(seed: int, profile: str, report=None) -> dict:
     p = PROFILES[profile]
     T = p["T"]
     rng = np.random.default_rng([seed, 90])
-    train = torch.tensor(unitary_tokens(2 * np.pi * rng.random(p["n_train"]), T + 1), dtype=torch.float32)
-    test = torch.tensor(unitary_tokens(2 * np.pi * rng.random(p["n_test"]), T + 1), dtype=torch.float32)
+    train = torch.tensor(unitary_tokens(2 * np.pi * rng.random(p["n_train"]), T + 1), dtype=torch.float32,
+                         device=device)
+    test = torch.tensor(unitary_tokens(2 * np.pi * rng.random(p["n_test"]), T + 1), dtype=torch.float32,
+                        device=device)
     pos = slice(1, None)  # prefixes T = 2..T_max (loss (3))
     runs = {}
     plan = _plan(p)
@@ -191,7 +193,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
             cfg = SmallTransformerConfig(d_in=2, d_out=2, width=2, heads=H, layers=1, t_max=T, attention=att,
                                          mlp_width=mlp, norm="none", residual=False, query="previous",
                                          readout="first")
-            model = SmallTransformer(cfg, seed=rs)
+            model = SmallTransformer(cfg, seed=rs).to(device)
             r = train_sequence_model(model, train[:, :-1], train[:, 1:], p["epochs"], lr, p["batch"], seed=rs,
                                      positions=pos)
             with torch.no_grad():
@@ -208,7 +210,7 @@ def evidence(seed: int, profile: str, report=None) -> dict:
 
 
 def _ev(ctx) -> dict:
-    return evidence(ctx.seed, ctx.profile, ctx.report)
+    return evidence(ctx.seed, ctx.profile, ctx.report, ctx.device)
 
 
 # ----------------------------------------------------------------------------------------------------- judges
