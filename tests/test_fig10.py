@@ -27,7 +27,7 @@ def test_transformer_is_causal_and_trains_with_the_figure_5_loop():
 def fake_evidence(tf=None, gd=None, lin=None, conv=0.001):
     p = fig10.PROFILES["quick"]
     tf = tf or {L: 1.0 for L in p["depths"]}
-    gd = gd or {L: 2.0 * 0.7 ** (L - 1) for L in p["linear_depths"]}
+    gd = gd or {L: 2.0 * 0.7 ** (L - 1) for L in sorted(set(p["depths"]) | set(p["linear_depths"]))}
     lin = lin or {L: 2.5 * gd[L] for L in p["linear_depths"]}
     mk = lambda v, j: {"seed": j, "mse": v * (1 + 0.01 * j), "init_mse": 8.0, "per_sequence": np.full(5, v),
                        "converged": conv, "final_train": v}
@@ -52,7 +52,7 @@ def test_trend_judge():
 
 def test_linear_stack_and_sentences():
     assert fig10.judge_linear_fails_beyond(fake_evidence()).passed is True  # 2.5 x GD everywhere
-    competes = fake_evidence(lin={1: 2.0, 2: 1.0, 3: 0.7, 4: 0.5})
+    competes = fake_evidence(lin={2: 1.0, 3: 0.7, 4: 0.5})
     out = fig10.judge_linear_fails_beyond(competes)
     assert out.passed is False and out.metrics["first_failing_depth"] is None
     assert fig10.judge_sentences_agree(3, 2).passed is False

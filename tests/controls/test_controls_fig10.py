@@ -71,7 +71,7 @@ def test_init_passes_inside_the_printed_interval():
 
 @negative_control("fig10", "linear-fails-beyond-2-layers")
 def test_appendix_b_sentence_fails_when_linear_attention_competes():
-    ev = fake_evidence(lin={1: 2.0, 2: 0.9, 3: 0.7, 4: 0.5})
+    ev = fake_evidence(lin={2: 0.9, 3: 0.7, 4: 0.5})
     assert fig10.judge_linear_fails_beyond(ev).passed is False
 
 

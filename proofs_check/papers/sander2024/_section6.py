@@ -2,7 +2,8 @@
 
 - seeds of independent training runs derived from ``ctx.seed``;
 - :func:`compare_groups`: is one group of per-seed MSEs significantly lower than another? (exact one-sided
-  Mann–Whitney test over seeds plus a minimum relative effect: a "significant gain" needs both);
+  Mann–Whitney test over seeds plus a minimum relative effect: a "significant gain" needs both; "no gain" needs
+  the bootstrap interval of the effect to lie below the minimum effect);
 - :func:`describe`: median and range of per-seed numbers;
 - :func:`bayes_floor_outcome`: the Monte Carlo check of the closed-form Bayes error of
   :mod:`ical_verify.numerics.reference_levels` for a claim's data, with the nearest wrong alternatives excluded;
@@ -64,32 +65,40 @@ class GroupComparison:
     ``undecided``.
 
     ``gain``: the median drops by at least :data:`MIN_RELATIVE_GAIN` and the exact one-sided Mann–Whitney
-    p-value is at most :data:`ALPHA`; ``no-gain``: the median drops by less than :data:`MIN_RELATIVE_GAIN`
-    (or rises); ``undecided``: a large enough drop that the seeds cannot confirm.
+    p-value is at most :data:`ALPHA`; ``no-gain``: the upper end of the 95 % bootstrap interval of the relative
+    drop of the median is below :data:`MIN_RELATIVE_GAIN` (a gain, if any, is confidently small); ``undecided``
+    otherwise (too few or too scattered runs: training outcomes are often bimodal, some runs stall).
     """
 
     median_lower: float
     median_higher: float
     relative_gain: float
     p_value: float
+    interval: tuple[float, float]
     decision: str
 
     def to_json(self) -> dict:
         return {"median_lower": self.median_lower, "median_higher": self.median_higher,
-                "relative_gain": self.relative_gain, "p_value": self.p_value, "decision": self.decision}
+                "relative_gain": self.relative_gain, "p_value": self.p_value, "interval": list(self.interval),
+                "decision": self.decision}
 
     def __str__(self) -> str:
+        lo, hi = self.interval
         return (f"median {self.median_lower:.4g} vs {self.median_higher:.4g} (relative gain "
-                f"{100 * self.relative_gain:.1f} %, one-sided Mann-Whitney p = {self.p_value:.3g}): {self.decision}")
+                f"{100 * self.relative_gain:.1f} %, 95 % bootstrap interval [{100 * lo:.1f}, {100 * hi:.1f}] %, "
+                f"one-sided Mann-Whitney p = {self.p_value:.3g}): {self.decision}")
 
 
-def compare_groups(lower, higher, min_gain: float = MIN_RELATIVE_GAIN, alpha: float = ALPHA) -> GroupComparison:
-    """Compare two groups of per-seed numbers (see :class:`GroupComparison`).
+def compare_groups(lower, higher, min_gain: float = MIN_RELATIVE_GAIN, alpha: float = ALPHA,
+                   resamples: int = 2000) -> GroupComparison:
+    """Compare two groups of per-seed numbers (see :class:`GroupComparison`); the bootstrap is seeded (fixed).
 
     >>> compare_groups([1.0, 1.1, 0.9], [2.0, 2.1, 1.9]).decision
     'gain'
-    >>> compare_groups([2.0, 2.1, 1.9], [2.0, 2.05, 1.95]).decision
+    >>> compare_groups([2.0, 2.01, 1.99], [2.0, 2.005, 1.995]).decision
     'no-gain'
+    >>> compare_groups([1.50, 1.51, 1.92], [1.49, 1.50, 1.60]).decision
+    'undecided'
     """
     from scipy.stats import mannwhitneyu
 
@@ -97,13 +106,18 @@ def compare_groups(lower, higher, min_gain: float = MIN_RELATIVE_GAIN, alpha: fl
     ma, mb = float(np.median(a)), float(np.median(b))
     rel = (mb - ma) / abs(mb) if mb != 0 else 0.0
     p = float(mannwhitneyu(a, b, alternative="less", method="exact").pvalue)
-    if rel < min_gain:
-        decision = "no-gain"
-    elif p <= alpha:
+    rng = np.random.default_rng(0)
+    ra = np.median(a[rng.integers(0, len(a), (resamples, len(a)))], axis=1)
+    rb = np.median(b[rng.integers(0, len(b), (resamples, len(b)))], axis=1)
+    rels = (rb - ra) / np.where(rb != 0, np.abs(rb), 1.0)
+    lo, hi = (float(x) for x in np.quantile(rels, [0.025, 0.975]))
+    if rel >= min_gain and p <= alpha:
         decision = "gain"
+    elif hi < min_gain:
+        decision = "no-gain"
     else:
         decision = "undecided"
-    return GroupComparison(ma, mb, float(rel), p, decision)
+    return GroupComparison(ma, mb, float(rel), p, (lo, hi), decision)
 
 
 def bayes_floor_outcome(d: int, t_max: int, rng: np.random.Generator, n: int, s1_norm_sq: float = 1.0,
@@ -180,3 +194,45 @@ def floor_outcome(rows: list[dict], levels: dict) -> CheckOutcome:
     detail = (summary + f". Levels: predicting 0 gives {levels['mean_zero']:.4g}, Bayes {levels['mean_bayes']:.4g} "
               "(per-sequence paired test, 6 sigma; a model cannot beat the conditional mean in expectation).")
     return CheckOutcome(passed, detail, {"rows": out, "levels": levels}, summary=summary)
+
+
+def scaled_finding(scales: dict):
+    """A ``Claim.finding``: the default sub-claim summary, prefixed by the scale the verdict was measured at
+    (``scales[profile]``), so that a verdict of the reduced quick profile is never read as the paper's scale."""
+
+    def finding(result) -> str:
+        counts: dict[str, int] = {}
+        for s in result.subclaims:
+            counts[s.verdict] = counts.get(s.verdict, 0) + 1
+        head = ", ".join(f"{n} {v}" for v, n in counts.items()) + f" of {len(result.subclaims)} sub-claims"
+        bad = [s for s in result.subclaims if s.verdict not in ("verified", "not-run")]
+        shown = bad or [s for s in result.subclaims if s.verdict == "verified"][:1]
+        scale = scales.get(result.profile, result.profile)
+        return (f"[{result.profile} profile: {scale}] " + head + ": "
+                + "; ".join(f"{s.subclaim.id} {s.verdict}: {s.finding}" for s in shown))
+
+    return finding
+
+
+def share_of_gain(base, treated, control, resamples: int = 2000) -> dict:
+    """Share of the treatment's gain that the control reaches: ``(med(base) - med(control)) / (med(base) -
+    med(treated))`` (1: the control does as well as the treatment, 0: no better than the base), with a seeded 95 %
+    bootstrap interval over the runs of the three groups.
+
+    >>> r = share_of_gain([1.0, 1.01, 0.99], [0.5, 0.51, 0.49], [0.5, 0.52, 0.5])
+    >>> round(r["share"], 2), r["interval"][0] > 0.8
+    (1.0, True)
+    """
+    a, t, c = (np.asarray(x, dtype=float) for x in (base, treated, control))
+    med = lambda x: float(np.median(x))
+    gain = med(a) - med(t)
+    share = (med(a) - med(c)) / gain if gain != 0 else float("nan")
+    rng = np.random.default_rng(0)
+    ra = np.median(a[rng.integers(0, len(a), (resamples, len(a)))], axis=1)
+    rt = np.median(t[rng.integers(0, len(t), (resamples, len(t)))], axis=1)
+    rc = np.median(c[rng.integers(0, len(c), (resamples, len(c)))], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = (ra - rc) / (ra - rt)
+    shares = shares[np.isfinite(shares)]
+    lo, hi = (float(x) for x in np.quantile(shares, [0.025, 0.975])) if len(shares) else (float("nan"),) * 2
+    return {"share": float(share), "interval": (lo, hi), "gain": gain}

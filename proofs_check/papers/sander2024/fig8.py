@@ -34,6 +34,11 @@ PROFILES = {
     "full": dict(d=5, T=50, n_train=2 ** 14, n_test=2 ** 10, batch=1024, epochs=200, lr=1e-2, sgd_lr=0.4,
                  sgd_epochs=400, heads=64, seeds=8, null_draws=1000, mc=20000),
 }
+#: the scale each profile measures, shown in the claim's finding
+SCALES = {
+    "quick": "12 tokens, 512 sequences, 30 epochs, H = 4, 3 seeds",
+    "full": "50 tokens, 2^14 sequences, 200 epochs, H = 64, 8 seeds",
+}
 INIT_NOISE = 0.05  # §6: "a small perturbation .05 x N(0, 1)"
 DROP = 0.75  # "appears": the median off-diagonal ratio falls to <= 75 % of its value at initialisation ...
 NO_DROP = 0.9  # ... and "does not appear" when it stays >= 90 %
@@ -410,4 +415,5 @@ CLAIM = Claim(
                                    ("specialisation-value-output",)))),
     ),
     artefacts=(Artefact("figure-8", figure, CAPTION),),
+    finding=s6.scaled_finding(SCALES),
 )
