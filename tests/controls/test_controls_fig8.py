@@ -82,3 +82,33 @@ def test_specialisation_passes_when_heads_concentrate():
     ev = fake_evidence(spec0=0.1, spec1=0.6, specn=0.2)
     assert fig8.judge_specialisation(ev, "query-key").passed is True
     assert fig8.judge_specialisation(ev, "value-output").passed is True
+
+
+@negative_control("fig8", "perturbation-breaks-symmetry")
+def test_symmetry_check_fails_without_the_perturbation(tmp_path):
+    from ical_verify.proofs_check.claim import RunContext
+
+    assert fig8.symmetry_check(RunContext(out_dir=tmp_path), noise=0.0).passed is False
+
+
+@negative_control("fig8", "measure-is-between-heads")
+def test_the_printed_measure_scores_identical_heads_as_orthogonal():
+    out = fig8.judge_measure(fig8.measure_cases(np.random.default_rng(0)))
+    assert out.passed is False and out.severity == "wording"
+
+
+@positive_control("fig8", "measure-is-between-heads")
+def test_a_measure_between_heads_passes():
+    def head_overlap(B):  # off-diagonal ratio of the H x H matrix ||B_h^T B_h'||_F
+        O = np.array([[np.linalg.norm(a.T @ b) for b in B] for a in B])
+        return fig8.off_diagonal_ratio(O)
+
+    assert fig8.judge_measure(fig8.measure_cases(np.random.default_rng(0), head_overlap)).passed is True
+
+
+@negative_control("fig8", "measure-corrected")
+def test_corrected_measure_fails_with_the_row_gram(monkeypatch, tmp_path):
+    from ical_verify.proofs_check.claim import RunContext
+
+    monkeypatch.setattr(fig8, "gram", lambda B: np.einsum("hij,hkj->ik", B, B))  # rows, not columns
+    assert fig8.corrected_measure_check(RunContext(out_dir=tmp_path)).passed is False

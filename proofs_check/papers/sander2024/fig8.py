@@ -274,6 +274,108 @@ def bayes_floor(ctx) -> CheckOutcome:
     return s6.bayes_floor_outcome(p["d"], p["T"], ctx.rng(81), p["mc"], 1.0)
 
 
+# ------------------------------------------------------------------------------------------ exact properties
+def measure_cases(rng, measure=None) -> dict:
+    """The off-diagonal ratio of sum_h B_h^T B_h on heads whose relation is known (E = 4):
+
+    - ``identical``: H = 3 copies of one orthogonal matrix (heads as far from 'orthogonal to each other' as can be);
+    - ``single``: one orthogonal head (there is no pair of heads at all);
+    - ``disjoint``: two heads reading disjoint coordinate sets, each mixing its two coordinates (heads orthogonal to
+      each other, columns within a head not);
+    - ``diagonal``: diagonal B_h (Assumption 3, the setting of the theory), random entries.
+    """
+    measure = measure or (lambda B: off_diagonal_ratio(gram(B)))
+    q, r = np.linalg.qr(rng.standard_normal((4, 4)))
+    Q = q * np.sign(np.diag(r))
+    M = np.array([[1.0, 0.8], [0.8, 1.0]])
+    disjoint = np.zeros((2, 4, 4))
+    disjoint[0, :2, :2], disjoint[1, 2:, 2:] = M, M
+    diag = np.stack([np.diag(rng.standard_normal(4)) for _ in range(3)])
+    return {"identical": measure(np.stack([Q, Q, Q])), "single": measure(Q[None]),
+            "disjoint": measure(disjoint), "diagonal": measure(diag)}
+
+
+def judge_measure(cases: dict) -> CheckOutcome:
+    """'Note that it corresponds to a measure of orthogonality of heads': a measure of orthogonality *between heads*
+    must not score identical heads as perfectly orthogonal, and must score heads on disjoint coordinates as
+    orthogonal (the lone head and diagonal heads are reported)."""
+    wrong = cases["identical"] < 1e-12  # identical heads scored as perfectly orthogonal
+    missed = cases["disjoint"] > 1e-12  # heads orthogonal to each other scored as not orthogonal
+    passed = not wrong and not missed
+    summary = (f"off-diagonal ratio of sum_h B_h^T B_h: identical orthogonal heads {cases['identical']:.2g}, a single "
+               f"orthogonal head {cases['single']:.2g}, heads on disjoint coordinates {cases['disjoint']:.2g}, "
+               f"diagonal heads (Assumption 3) {cases['diagonal']:.2g}")
+    detail = (summary + ". " + ("It is 0 for identical heads and for a lone head, and > 0 for heads that are "
+                                "orthogonal to each other: it measures whether the columns of the stacked maps "
+                                "[B_1; ...; B_H] are orthogonal, not whether heads are orthogonal to each other; under "
+                                "Assumption 3 it is diagonal for any heads." if not passed else
+                                "The measure separates orthogonal from non-orthogonal heads."))
+    return CheckOutcome(passed, detail, cases, summary=summary, severity="wording",
+                        scope="E = 4, the four cases of measure_cases")
+
+
+def measure_check(ctx) -> CheckOutcome:
+    return judge_measure(measure_cases(ctx.rng(82)))
+
+
+def corrected_measure_check(ctx) -> CheckOutcome:
+    """Corrected reading: sum_h B_h^T B_h is diagonal iff the columns of the stacked maps are orthogonal (checked on
+    random stacks and on stacks built with orthogonal columns); the orthogonality between heads of Proposition 3 is
+    the diagonality of B^T B = sum_h b_h b_h^T (b_h the diagonal of B_h), which diagonal heads do not have for free."""
+    rng = ctx.rng(83)
+    worst_iff = 0.0
+    for _ in range(20):
+        H, E = int(rng.integers(1, 5)), int(rng.integers(2, 6))
+        q, r = np.linalg.qr(rng.standard_normal((H * E, E)))  # orthonormal columns of the stack
+        stacked = (q * rng.uniform(0.5, 2.0, E)).reshape(H, E, E)  # orthogonal, unequal columns
+        worst_iff = max(worst_iff, off_diagonal_ratio(gram(stacked)))
+        generic = rng.standard_normal((H, E, E))
+        if off_diagonal_ratio(gram(generic)) < 1e-12:
+            worst_iff = np.inf
+    b = rng.standard_normal((3, 4))  # three diagonal heads b_h
+    prop3 = off_diagonal_ratio(b.T @ b)
+    diag_gram = off_diagonal_ratio(gram(np.stack([np.diag(x) for x in b])))
+    passed = worst_iff < 1e-12 and diag_gram < 1e-12 and prop3 > 1e-3
+    summary = (f"sum_h B_h^T B_h is diagonal exactly when the stacked maps have orthogonal columns (max ratio "
+               f"{worst_iff:.1e} on 20 such stacks, > 0 on generic ones); for diagonal heads it is diagonal ({diag_gram:.1e}) "
+               f"while Proposition 3's B^T B = sum_h b_h b_h^T is not ({prop3:.2f})")
+    return CheckOutcome(passed, summary + ".", {"max_ratio_orthogonal_stacks": worst_iff, "diagonal_heads": diag_gram,
+                                                "prop3_BtB": prop3}, summary=summary,
+                        corrected=(r"\sum_h B_h^\top B_h \text{ is diagonal iff the columns of } [B_1; \dots; B_H] "
+                                   r"\text{ are orthogonal (a property of the heads together, which one head or "
+                                   r"identical heads can have); the orthogonality between heads of Proposition 3 is "
+                                   r"the diagonality of } \mathbf{B}^\top\mathbf{A} \text{ with rows indexed by heads.}"))
+
+
+def symmetry_check(ctx, noise: float = INIT_NOISE) -> CheckOutcome:
+    """'add a small perturbation .05 x N(0, 1) to ensure different gradient propagation during training': with equal
+    heads and no perturbation every head receives the same gradient and the heads stay equal under Adam (exactly);
+    with the perturbation the heads' gradients differ and the heads drift apart."""
+    import torch
+
+    from ical_verify.models.positional_softmax_attention import PositionalSoftmaxAttention, PositionalSoftmaxConfig
+    from ical_verify.models.train_sequence import train_sequence_model
+    from ical_verify.numerics.samplers import ar_sequences, haar_orthogonal
+
+    rng = ctx.rng(84)
+    d, T, H = 3, 6, 3
+    s = torch.tensor(ar_sequences(haar_orthogonal(d, 64, rng), T + 1, s1=np.ones(d) / np.sqrt(d)))
+    spread = {}
+    for eps in (0.0, noise):
+        cfg = PositionalSoftmaxConfig(d=d, tokens="duplicated", heads=H, t_max=T, variant="code", init_same=True,
+                                      init_noise=eps, dtype=torch.float64)
+        m = PositionalSoftmaxAttention(cfg, seed=1)
+        train_sequence_model(m, s[:, :-1], s[:, 1:], 5, 1e-2, 32, seed=0)
+        W = m.values.weight.detach().reshape(H, 2 * d, 2 * d)
+        spread[eps] = float((W - W[0]).abs().max())
+    passed = spread[0.0] < 1e-12 and spread[noise] > 1e-3
+    summary = (f"equal heads without perturbation stay equal after 5 epochs of Adam (max head difference "
+               f"{spread[0.0]:.1e}); with {noise:g} N(0, 1) they differ by {spread[noise]:.2g}")
+    return CheckOutcome(passed, summary + ": the perturbation is what lets the heads become different.",
+                        {"spread_without": spread[0.0], "spread_with": spread[noise]}, summary=summary,
+                        scope="d = 3, H = 3, 64 sequences, 5 epochs")
+
+
 def figure(ctx) -> ArtefactOutcome:
     """Figure 8 layout: sum_h B_h^T B_h (10 x 10) at initialisation and after training, first seed (Adam)."""
     import matplotlib
@@ -379,6 +481,13 @@ CLAIM = Claim(
               "the same with the data in rotated coordinates s -> Qs"),
         Check("tied-to-the-basis", "trained-model", "printed", _check(judge_basis),
               "rho in the standard basis below rho in random bases (not mere isotropy)"),
+        Check("perturbation-breaks-symmetry", "property", "printed", symmetry_check,
+              "without the 0.05 N(0, 1) perturbation equal heads stay equal; with it they separate"),
+        Check("measure-is-between-heads", "property", "printed", measure_check,
+              "sum_h B_h^T B_h scores identical heads as non-orthogonal and heads on disjoint coordinates as orthogonal",
+              severity="wording"),
+        Check("measure-corrected", "property", "corrected", corrected_measure_check,
+              "what the measure does measure (orthogonal columns of the stacked maps), exactly"),
         Check("specialisation-query-key", "trained-model", "printed",
               _check(judge_specialisation, "query-key"), "heads specialise over coordinates (attention maps)"),
         Check("specialisation-value-output", "trained-model", "printed",
@@ -388,6 +497,11 @@ CLAIM = Claim(
         SubClaim("reference-levels", "We then train the model and compare the quantity (sum_h B_h^T B_h)_(i,j) after "
                  "training and at initialization.", ("bayes-floor", "no-mse-below-floor"),
                  "§6 (the trained model's MSE beside the suite's levels)"),
+        SubClaim("perturbation", "For this, we take d = 5 to ease the visualization, and initialize each parameter "
+                 "equally across heads but add a small perturbation .05 x N(0, 1) to ensure different gradient "
+                 "propagation during training.", ("perturbation-breaks-symmetry",), "§6"),
+        SubClaim("measure-of-orthogonality", "Note that it corresponds to a measure of orthogonality of heads.",
+                 ("measure-is-between-heads", "measure-corrected"), "§6"),
         SubClaim("orthogonality-appears", "We observe that after training, an orthogonality property appears.",
                  ("orthogonality-adam-value-output", "orthogonality-adam-value", "off-diagonal-drop-adam",
                   "orthogonality-model-6"), "§6",

@@ -249,6 +249,10 @@ def judge_not_learned(ev) -> CheckOutcome:
         passed = True
     else:
         passed = None
+    from ical_verify.numerics.binomial import decision_probabilities
+
+    for r in rows:  # how likely another --seed is to give the same decision, were the observed rate the true one
+        r["p_reproducible_at_observed_rate"] = decision_probabilities(r["learned"] / r["runs"], r["runs"], 0.1)[True]
     learners = [r for r in rows if r["config"].startswith("softmax") and r["learned"]]
     best = min((r for r in rows if r["config"].startswith("softmax")), key=lambda r: np.median(r["final_mse"]))
     summary = (f"softmax runs that learn (MSE <= {LEARNED:g} x predicting 0 = {LEARNED * zero:.3g}): "
@@ -258,7 +262,10 @@ def judge_not_learned(ev) -> CheckOutcome:
               "(Clopper-Pearson lower bound of its rate > 0.1), passes if every softmax configuration learns in fewer "
               "than half its runs (upper bound < 0.5) and some linear configuration learns on every seed. "
               + "; ".join(f"{r['config']}: {r['learned']}/{r['runs']} learned, MSE " + s6.fmt(r["final_mse"])
-                          for r in rows) + f". Predicting 0 gives {zero:.3g}; the Bayes error is 0 (T >= 2).")
+                          for r in rows) + f". Predicting 0 gives {zero:.3g}; the Bayes error is 0 (T >= 2). "
+              "Were each observed learning rate the true one, another --seed would call the configuration "
+              "'learns reproducibly' with probability: " + ", ".join(
+                  f"{r['config']} {r['p_reproducible_at_observed_rate']:.2f}" for r in rows if r["learned"]) + ".")
     return CheckOutcome(passed, summary + ". " + detail, {"rows": rows, "linear_learns": linear_ok},
                         summary=summary)
 
