@@ -7,7 +7,8 @@ does, and records the CPU time (user + sys of this process, ``resource.getrusage
 shared) of the start-up (imports) and of each claim. The full profile is not run: its cost is extrapolated from
 the quick cost by the ratio of the training work of the two profiles (sum over the trained configurations of
 seeds x optimiser steps x sequences per step x heads x positions^2 x width, the size of the attention products),
-which ignores fixed per-step overheads (a lower bound at small sizes) and memory effects. The machine is described
+which ignores fixed per-step overheads (they dominate at the quick sizes, so the estimate is pessimistic) and memory
+effects. The machine is described
 by the first lines of ``lscpu``. Writes the Markdown table to ``--out``.
 """
 
@@ -117,8 +118,9 @@ def main() -> None:
         lines.append(f"| {claim} | {spent:.1f} | {verdict} | {ratio:.3g} | {human(spent * ratio)} |")
     lines += [f"| **total** | **{total:.1f}** | | | |", "",
               "The extrapolation scales the quick CPU by the ratio of training work (seeds x steps x sequences per "
-              "step x heads x positions² x width); it ignores per-step overheads and memory effects, so it is an "
-              "order of magnitude, not a forecast.", ""]
+              "step x heads x positions² x width); it ignores per-step overheads (which dominate at the quick sizes, "
+              "so it errs high) and memory effects: an order of magnitude, not a forecast. At the paper's scale the "
+              "full profiles of fig7, fig8 and fig10 need a GPU (`--device cuda`).", ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"total {total:.1f} s CPU; wrote {args.out}")
     sys.exit(0)
