@@ -145,9 +145,11 @@ def init_evidence(seed: int, profile: str, report=None, device: str = "cpu") -> 
                 for rs in s6.run_seeds(seed, 790 + H, q["seeds"]):
                     cfg = PositionalSoftmaxConfig(d=d, tokens=tokens, heads=H, t_max=T, variant=variant)
                     model = PositionalSoftmaxAttention(cfg, seed=rs).to(device)
-                    with torch.no_grad():
-                        code = float(((model(code_data[:, :-1]) - code_data[:, 1:]) ** 2).mean())
-                        err = ((model(paper_data[:, :-1]) - paper_data[:, 1:]) ** 2).sum(-1)  # (n, T)
+                    with torch.no_grad():  # in chunks of 128 sequences (H = 64 at T = 50 is large)
+                        sq = torch.cat([((model(c[:, :-1]) - c[:, 1:]) ** 2) for c in code_data.split(128)])
+                        code = float(sq.mean())  # (n, T, d) averaged: nn.MSELoss
+                        err = torch.cat([((model(c[:, :-1]) - c[:, 1:]) ** 2).sum(-1)
+                                         for c in paper_data.split(128)])  # (n, T)
                         paper = float(err[:, 1:].mean())
                     rows.append({"variant": variant, "tokens": tokens, "heads": H, "seed": rs, "code_scale": code,
                                  "paper_scale": paper})
