@@ -32,3 +32,42 @@ def fresh_pytest_env(monkeypatch):
     """For tests that start pytest themselves: the inner run is not an xdist worker of this one."""
     for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def quick_result(tmp_path_factory):
+    """``quick_result(claim_id)``: the claim run once at the quick profile with seed 0, shared by every test.
+
+    The first test that asks runs the claim (under a file lock, so pytest-xdist workers wait for it rather than run
+    it again) and stores its JSON in the session's shared temporary folder; later requests, in any worker, load the
+    stored result. Tests that assert on a claim's real quick-profile verdict use this instead of ``run_claim``.
+    """
+    import fcntl
+    import json
+
+    from ical_verify.proofs_check.runner import make_context, run_claim
+    from ical_verify.proofs_check.stored import result_from_json
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / "quick-claims"
+    folder.mkdir(exist_ok=True)
+    cache = {}
+
+    def get(claim_id: str):
+        if claim_id in cache:
+            return cache[claim_id]
+        path = folder / f"{claim_id}.json"
+        with open(folder / f"{claim_id}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                result = run_claim(claim_id, make_context(seed=0, profile="quick", out_dir=folder / claim_id))
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(result.to_json()), encoding="utf-8")
+                tmp.replace(path)
+                cache[claim_id] = result
+                return result
+        cache[claim_id] = result_from_json(json.loads(path.read_text(encoding="utf-8")))
+        return cache[claim_id]
+
+    return get
