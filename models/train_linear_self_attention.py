@@ -69,11 +69,13 @@ def cosine_lr(lr: float, step: int, steps: int, final_fraction: float) -> float:
 def train_lsa(model: LinearSelfAttention, sample: Callable[[np.random.Generator, int], Prompts],
               rng: np.random.Generator, steps: int, batch: int, lr: float = 0.05, final_fraction: float = 0.002,
               window: int = 100, device=None, progress: Callable[[int, int], None] | None = None,
-              chunk: int = 50) -> LSATrainResult:
+              chunk: int = 50, average_from: float | None = None) -> LSATrainResult:
     """Adam on sum over starts of the mean squared error of fresh prompts, cosine-annealed learning rate.
 
     Prompts are drawn ``chunk`` steps at a time (one call of ``sample``) and every step uses its own slice, so
-    that no prompt is seen twice.
+    that no prompt is seen twice. With ``average_from`` (a fraction of the steps, e.g. 0.5) the model's parameters
+    are set at the end to the average of the iterates from that step on (Polyak–Ruppert averaging, which removes
+    most of the stochastic-gradient noise of the last phase).
     """
     S = model.config.n_starts
     params = list(model.parameters())
@@ -81,6 +83,8 @@ def train_lsa(model: LinearSelfAttention, sample: Callable[[np.random.Generator,
     out = LSATrainResult()
     tail = []
     pool, used = None, 0
+    start_avg = steps if average_from is None else int(average_from * steps)
+    avg = [torch.zeros_like(p) for p in params]
     for it in range(steps):
         if pool is None or used == chunk:
             pool, used = sample(rng, chunk * S * batch), 0
@@ -90,11 +94,19 @@ def train_lsa(model: LinearSelfAttention, sample: Callable[[np.random.Generator,
         loss = per_start.sum()
         grads = torch.autograd.grad(loss, params)
         adam_step(params, grads, state, cosine_lr(lr, it, steps, final_fraction))
+        if it >= start_avg:
+            with torch.no_grad():
+                for a, p in zip(avg, params):
+                    a.add_(p, alpha=1.0 / (steps - start_avg))
         out.history.append(float(loss.detach()) / S)
         if it >= steps - window:
             tail.append(per_start.detach().cpu().numpy())
         if progress is not None and it % 100 == 0:
             progress(it, steps)
+    if start_avg < steps:
+        with torch.no_grad():
+            for a, p in zip(avg, params):
+                p.copy_(a)
     out.final_window_loss = np.mean(tail, axis=0).tolist() if tail else []
     out.steps = steps
     return out

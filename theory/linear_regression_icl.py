@@ -140,6 +140,34 @@ def s_second_moment(n, Sigma, Sigma_w, sigma2) -> sympy.Matrix:
     return sample_covariance_sandwich(n, Sigma, Sigma_w) + sympy.sympify(sigma2) / n * Sigma
 
 
+def _det(M: sympy.Matrix):
+    """Determinant by cofactor expansion along the first row (expanded, no simplification; small matrices)."""
+    k = M.rows
+    if k == 1:
+        return M[0, 0]
+    return sympy.expand(sum((-1) ** j * M[0, j] * _det(M.minor_submatrix(0, j)) for j in range(k) if M[0, j] != 0))
+
+
+def inverse(M) -> sympy.Matrix:
+    """Exact inverse adj(M)/det(M) by cofactors, without SymPy's simplifying steps (fast for the small symbolic
+    matrices used here); raises for a singular matrix.
+
+    >>> inverse(sympy.Matrix([[2, 1], [1, 1]]))
+    Matrix([
+    [ 1, -1],
+    [-1,  2]])
+    """
+    M = sympy.Matrix(M)
+    k = M.rows
+    det = _det(M)
+    if det == 0:
+        raise DomainError("the matrix is singular")
+    if k == 1:
+        return sympy.Matrix([[sympy.cancel(1 / det)]])
+    adj = sympy.Matrix(k, k, lambda i, j: (-1) ** (i + j) * _det(M.minor_submatrix(j, i)))
+    return adj.applyfunc(lambda e: sympy.cancel(e / det))
+
+
 def preconditioner(n, Sigma, Sigma_w, sigma2) -> sympy.Matrix:
     r"""The optimal preconditioned step :math:`\Pi^* = n\Sigma_w\big((n+1)\Sigma\Sigma_w + (\mathrm{tr}(\Sigma\Sigma_w)+\sigma^2)I\big)^{-1}`.
 
@@ -156,7 +184,7 @@ def preconditioner(n, Sigma, Sigma_w, sigma2) -> sympy.Matrix:
     Sigma, Sigma_w = sympy.Matrix(Sigma), sympy.Matrix(Sigma_w)
     d = Sigma.shape[0]
     c = (Sigma * Sigma_w).trace() + sigma2
-    return (n * Sigma_w * ((n + 1) * Sigma * Sigma_w + c * sympy.eye(d)).inv()).applyfunc(sympy.cancel)
+    return (n * Sigma_w * inverse((n + 1) * Sigma * Sigma_w + c * sympy.eye(d))).applyfunc(sympy.cancel)
 
 
 def precond_min_loss(n, Sigma, Sigma_w, sigma2):
@@ -481,7 +509,7 @@ def relaxed_optimum(m: FeatureMoments, n=N_SYM) -> RelaxedOptimum:
     gram = m.gram(n)
     blocks = blocks_of(gram)
     F = sympy.zeros(len(m.pairs), m.d)
-    Sinv = m.query_cov.inv()
+    Sinv = inverse(m.query_cov)
     solved = []
     for B in blocks:
         rhs = m.cross.extract(B, list(range(m.d)))
@@ -493,3 +521,37 @@ def relaxed_optimum(m: FeatureMoments, n=N_SYM) -> RelaxedOptimum:
         solved.append([m.pairs[r] for r in B])
     value = m.loss(F, n)
     return RelaxedOptimum(F, sympy.factor(value), [[m.pairs[r] for r in B] for B in blocks], solved)
+
+
+def gd_restricted_optimum(m: FeatureMoments, n=N_SYM) -> sympy.Matrix:
+    r"""The best predictor of the form :math:`s^\top\Gamma x_q` (any :math:`\Gamma`, every other feature coefficient 0):
+    :math:`\Gamma = \mathbb{E}[ss^\top]^{-1}\,\mathrm{cross}_s\,\Sigma^{-1}` (the s-rows of the normal equations).
+
+    >>> gd_restricted_optimum(feature_moments(1))
+    Matrix([[n/(n + sigma2 + 2)]])
+    """
+    d = m.d
+    rows = [m.pairs.index((c, d)) for c in range(d)]
+    gram = m.gram(n).extract(rows, rows)
+    return (inverse(gram) * m.cross.extract(rows, list(range(d))) * inverse(m.query_cov)).applyfunc(sympy.cancel)
+
+
+def lsa_loss_gradient(m: FeatureMoments, p: Sequence, Qx: sympy.Matrix, n=N_SYM) -> sympy.Matrix:
+    r"""Exact gradient of the pre-training loss in (p, Q_x) (p first, then Q_x row by row), at the given point:
+    :math:`\partial L/\partial\theta = 2\sum_{r,c} R_{r,c}\,\partial F_{r,c}/\partial\theta`, R = :meth:`FeatureMoments.residual`.
+
+    >>> m = feature_moments(1)
+    >>> lsa_loss_gradient(m, [0, 1], sympy.Matrix([[eta_star(N_SYM, 1, SIGMA2)], [0]])).T
+    Matrix([[0, 0, 0, 0]])
+    """
+    Qx = sympy.Matrix(Qx)
+    d = Qx.shape[1]
+    ps = sympy.symbols(f"_p0:{d + 1}")
+    Qs = sympy.Matrix(d + 1, d, lambda i, j: sympy.Symbol(f"_q{i}{j}"))
+    point = {**dict(zip(ps, p)), **{Qs[i, j]: Qx[i, j] for i in range(d + 1) for j in range(d)}}
+    F = feature_coefficients(ps, Qs)
+    R = m.residual(F.subs(point), n)
+    theta = list(ps) + list(Qs)
+    grad = [2 * sum(R[r, c] * sympy.diff(F[r, c], t).subs(point) for r in range(F.rows) for c in range(d))
+            for t in theta]
+    return sympy.Matrix([sympy.cancel(g) for g in grad])

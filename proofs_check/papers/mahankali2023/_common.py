@@ -271,22 +271,23 @@ def _paired(x: np.ndarray, sigmas: float = 6.0):
 
 @functools.lru_cache(maxsize=None)
 def trained_evidence(setting: Setting, steps: tuple, seed: int, profile: str, device: str = "cpu",
-                     stream: int = 0) -> TrainedEvidence:
+                     stream: int = 0, protocol: tuple = ()) -> TrainedEvidence:
     """Train ``TRAIN[profile]['starts']`` random starts of the full one-layer model on ``setting``; compare each
-    with the GD predictors ``steps`` ((label, step matrix) pairs, the derived one first) on held-out prompts."""
+    with the GD predictors ``steps`` ((label, step matrix) pairs, the derived one first) on held-out prompts.
+    ``protocol`` ((key, value) pairs) overrides entries of ``TRAIN[profile]``."""
     import torch
 
     from ical_verify.models.linear_self_attention import LinearSelfAttention, LSAConfig
     from ical_verify.models.train_linear_self_attention import train_lsa
     from ical_verify.numerics.regression_data import gd_predictions
 
-    proto = dict(TRAIN[profile])
+    proto = {**TRAIN[profile], **dict(protocol)}
     cfg = LSAConfig(d=setting.d, n_starts=proto["starts"], normalise=setting.normalise,
                     init_scale=proto["init_scale"])
     dev = torch.device(device)
     model = LinearSelfAttention(cfg, generator=torch.Generator().manual_seed(1000 * seed + stream)).to(dev)
     result = train_lsa(model, setting.sampler(), np.random.default_rng([seed, stream, 1]), proto["steps"],
-                       proto["batch"], proto["lr"], device=dev)
+                       proto["batch"], proto["lr"], device=dev, average_from=proto.get("average_from"))
     Ps = model.P.detach().cpu().numpy()
     Qs = model.Q.detach().cpu().numpy()
     held = setting.sampler()(np.random.default_rng([seed, stream, 2]), HELDOUT[profile])
@@ -313,8 +314,10 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
     (a) the fraction of starts within ``tol`` of the derived predictor has a 95 % Clopper–Pearson interval above
     ``threshold`` (below: fail; straddling: inconclusive);
     (b) no start beats the derived predictor: no paired loss-gap interval lies entirely below 0;
-    (c) no start far from it (distance > 2 tol) is as good: each has a loss-gap interval entirely above 0;
-    (d) every alternative is farther than 2 tol from the derived predictor (so it falls outside the tolerance).
+    (c) every alternative is farther than 2 tol from the derived predictor (so it falls outside the tolerance).
+    Starts far from the derived predictor have a larger loss (by the Pythagorean identity the gap is the squared
+    distance times E[y_hat*^2]); the held-out sample resolves that only for large distances, so it is reported, not
+    judged.
     """
     from ical_verify.numerics.binomial import decision_probabilities, success_rate
 
@@ -325,10 +328,9 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
     rate = success_rate(int(ok.sum()), S)
     decision = rate.judge(threshold)
     beats = [s for s in range(S) if ev.gap[s].interval[1] < 0]
-    as_good = [s for s in range(S) if d0[s] > 2 * tol and ev.gap[s].interval[0] <= 0]
     alts = {k: v for k, v in ev.ref_dist.items() if k != derived}
     separated = all(v > 2 * tol for v in alts.values())
-    if beats or as_good or not separated:
+    if beats or not separated:
         passed = False
     else:
         passed = decision
@@ -346,8 +348,7 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
               f"{np.round(np.sort(d0[ok]), 4).tolist()}; of the others: {np.round(np.sort(d0[~ok]), 3).tolist()}. "
               f"Loss gap to the derived predictor (paired, 6 sigma): successful max {losses[ok].max() if ok.any() else float('nan'):.2e}, "
               f"others min {losses[~ok].min() if (~ok).any() else float('nan'):.3f}; derived loss "
-              f"{ev.ref_loss.estimate:.4f}. Starts beating the derived predictor: {beats or 'none'}; starts farther "
-              f"than 2 x tolerance yet as good: {as_good or 'none'}. Alternatives (distance to the derived predictor; "
+              f"{ev.ref_loss.estimate:.4f}. Starts beating the derived predictor: {beats or 'none'}. Alternatives (distance to the derived predictor; "
               f"starts within tolerance of them): "
               + "; ".join(f"{k}: {v:.3f}, {succ_alt[k]}" for k, v in alts.items())
               + f". Nearest alternative outside 2 x tolerance: {separated}.")
@@ -355,7 +356,7 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
                f"{d0[ok].max() if ok.any() else float('nan'):.3f}); none beats it; nearest alternative "
                f"{nearest} at {alts[nearest]:.3f}" if nearest else f"trained: {rate}")
     metrics = {"evidence": ev.to_json(), "success": rate.to_json(), "decision_probabilities":
-               {str(k): v for k, v in probs.items()}, "beats_derived": beats, "non_gd_as_good": as_good,
+               {str(k): v for k, v in probs.items()}, "beats_derived": beats,
                "alternatives_separated": separated}
     return CheckOutcome(passed, detail, metrics, summary=summary)
 
