@@ -245,6 +245,16 @@ def generic_K(n=N_SYM, rho=RHO_SYM, sigma2=SIGMA2):
     return n * (n - 1 + rho + sigma2)
 
 
+def torus_moment(powers: Sequence[int], conjugate_powers: Sequence[int]) -> int:
+    r""":math:`\mathbb{E}\prod_j \lambda_j^{k_j}\bar\lambda_j^{l_j}` for independent uniform phases (Sander et al.'s
+    :math:`\mathcal{C}_U`): 1 if :math:`k_j = l_j` for every j, else 0 (:math:`\mathbb{E}\lambda^m = [m = 0]`).
+
+    >>> torus_moment((2,), (2,)), torus_moment((1, 0), (0, 1))
+    (1, 0)
+    """
+    return int(all(k == l for k, l in zip(powers, conjugate_powers)))
+
+
 def averaged_step(K, J, n_sym, lo, hi):
     r""":math:`\sum_{n=lo}^{hi} J_n / \sum_{n=lo}^{hi} K_n`: the optimal step when the loss is summed over prompt
     lengths (Sander et al. sum over T = 2..T_max; Proposition 2).

@@ -186,9 +186,10 @@ def judge_normal_equations(ne, derived: str, alternatives: list[str], loss_value
         r = ne.results[derived][gd_i]
         gd_txt = (f" GD-direction residual {r.estimate:.2e} +- {r.interval[1] - r.estimate:.1e} (6 sigma); at the "
                   + ", ".join(f"{a}: {ne.results[a][gd_i].estimate:.3f}" for a in alternatives) + ".")
-    detail = (f"{what}Monte Carlo, {ne.n_samples} prompts, 6-sigma intervals for E[(y_hat - y_q) phi] over "
-              f"{len(keep)} features phi (the normal equations of the pre-training loss over the span of the "
-              f"class). Derived predictor '{derived}': every interval contains 0: {not derived_bad} (largest "
+    scope_txt = (f"over {len(keep)} features phi (the normal equations of the pre-training loss over the span of the "
+                 f"class)" if only is None else f"for phi in {only} (x_q^T step s: the derivative of the loss along "
+                 f"the GD family)")
+    detail = (f"{what}Monte Carlo, {ne.n_samples} prompts, 6-sigma intervals for E[(y_hat - y_q) phi] {scope_txt}. Derived predictor '{derived}': every interval contains 0: {not derived_bad} (largest "
               f"|z| = {z_derived:.2f}{'; violated: ' + ', '.join(derived_bad) if derived_bad else ''}); loss "
               f"{loss.estimate:.5f} +- {loss.interval[1] - loss.estimate:.1e}"
               + (f" vs exact {loss_value:.5f} (inside: {loss_ok})" if loss_value is not None else "") + "."
