@@ -387,8 +387,10 @@ def finding(result) -> str:
     t = by.get("trained-full-parameterisation")
     if t is not None and "success" in t.metrics:
         s = t.metrics["success"]
-        parts.append(f"trained: {s['successes']}/{s['trials']} random starts reach it, the others stop at a non-global "
-                     "local minimum")
+        land = next((a.metrics for a in result.artefacts if a.name == "landscape"), {})
+        rest = (f"the others stop at a non-global local minimum (loss {land['loss']:.4f} > L* = {land['L_star']:.4f})"
+                if land.get("local_minimum") else "the others stop elsewhere")
+        parts.append(f"trained: {s['successes']}/{s['trials']} random starts reach it, {rest}")
     if result.verdict != "verified" or not parts:
         from ...findings import from_checks
         return from_checks(result.checks, result.verdict)
