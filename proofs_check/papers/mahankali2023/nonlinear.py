@@ -208,6 +208,17 @@ def trained_check(ctx) -> CheckOutcome:
     return out
 
 
+def finding(result) -> str:
+    """One line: the condition, the step and the counterexamples."""
+    from ...findings import from_checks
+
+    if result.verdict != "verified":
+        return from_checks(result.checks, result.verdict)
+    return ("holds for response laws invariant under rotations: plain GD, eta_f = n E|beta|^2/(E[y^2|x|^2] + (n-1) "
+            "E|beta|^2) (quadratic family n/(n+d+1+sigma^2+2a^2(d+2)(d+4)), exact); fails without it: an axis "
+            "nonlinearity or anisotropic weights give preconditioned GD, a non-centred weight law leaves the GD form")
+
+
 CLAIM = Claim(
     id="nonlinear",
     kind="proposition",
@@ -229,6 +240,7 @@ CLAIM = Claim(
                  "Derived statement: if f o U has the law of f for every orthogonal U, the global minimiser is plain GD "
                  "with eta_f = n E||beta_f||^2 / (E[y^2 ||x||^2] + (n-1) E||beta_f||^2); the nonlinearity enters only "
                  "through these two moments (for the quadratic family like extra noise of variance 2a^2(d+2)(d+4))."),
+    finding=finding,
     readings=(
         Reading("rotation-invariant", "The family's law is invariant under rotations of the covariate space (as "
                                       "isotropic covariates are); then the global minimiser is one step of plain GD.",

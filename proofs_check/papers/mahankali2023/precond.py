@@ -269,6 +269,17 @@ def trained_check(ctx) -> CheckOutcome:
     return out
 
 
+def finding(result) -> str:
+    """One line: the preconditioner, when it is a multiple of Sigma^-1, and the boundary of the reading 'every change'."""
+    from ...findings import from_checks
+
+    if result.verdict != "verified":
+        return from_checks(result.checks, result.verdict)
+    return ("minimiser: GD preconditioned by Pi* = n Sigma_w((n+1) Sigma Sigma_w + (tr(Sigma Sigma_w) + sigma^2) I)^-1 "
+            "(exact, whole class); a multiple of Sigma^-1 iff Sigma_w is one of Sigma^-1; Pi* -> Sigma^-1 as n -> oo; "
+            "compensating pairs (Sigma = diag(1,2), Sigma_w = diag(1/2,1), sigma^2 = 5/2, n = 4) give plain GD")
+
+
 CLAIM = Claim(
     id="precond",
     kind="proposition",
@@ -287,6 +298,7 @@ CLAIM = Claim(
                  "Pi* = n Sigma_w((n+1) Sigma Sigma_w + (tr(Sigma Sigma_w) + sigma^2) I)^-1 = n((n+1) Sigma + (tr(Sigma "
                  "Sigma_w) + sigma^2) Sigma_w^-1)^-1; a multiple of Sigma^-1 iff Sigma_w is a multiple of Sigma^-1; "
                  "Pi* -> Sigma^-1 as n -> oo; plain GD iff (n+1) Sigma + c Sigma_w^-1 is a multiple of I."),
+    finding=finding,
     readings=(
         Reading("generic", "Non-isotropic covariances turn the optimum into a pre-conditioned GD step whose "
                            "preconditioner depends on Sigma and Sigma_w (in general not a multiple of I).",
