@@ -367,23 +367,39 @@ Response = Callable[[Sequence, Sequence, dict], object]
 
 
 def linear_response(x, w, params):
-    r""":math:`f_w(x) = w^\top x`."""
+    r""":math:`f_w(x) = w^\top x` (the linear model of the abstract).
+
+    >>> linear_response([1, 2], [3, 4], {})
+    11
+    """
     return sum(wi * xi for wi, xi in zip(w, x))
 
 
 def quadratic_response(x, w, params):
-    r""":math:`f_w(x) = w^\top x + a((w^\top x)^2 - \|w\|^2)` (rotation-invariant law for :math:`w \sim N(0, I)`)."""
+    r""":math:`f_w(x) = w^\top x + a((w^\top x)^2 - \|w\|^2)` (rotation-invariant law for :math:`w \sim N(0, I)`).
+
+    >>> quadratic_response([1, 0], [2, 1], {"a": 1})
+    1
+    """
     t = sum(wi * xi for wi, xi in zip(w, x))
     return t + params["a"] * (t ** 2 - sum(wi ** 2 for wi in w))
 
 
 def axis_quadratic_response(x, w, params):
-    r""":math:`f_w(x) = w^\top x + a(x_1^2 - 1)`: a fixed nonlinearity along :math:`e_1` (law not rotation-invariant)."""
+    r""":math:`f_w(x) = w^\top x + a(x_1^2 - 1)`: a fixed nonlinearity along :math:`e_1` (law not rotation-invariant).
+
+    >>> axis_quadratic_response([2, 0], [1, 1], {"a": 1})
+    5
+    """
     return sum(wi * xi for wi, xi in zip(w, x)) + params["a"] * (x[0] ** 2 - 1)
 
 
 def drift_response(x, w, params):
-    r""":math:`f_w(x) = w^\top x + a x_1`, i.e. :math:`w \sim N(a e_1, I)` (a non-centred weight law)."""
+    r""":math:`f_w(x) = w^\top x + a x_1`, i.e. :math:`w \sim N(a e_1, I)` (a non-centred weight law).
+
+    >>> drift_response([2, 1], [1, 1], {"a": 1})
+    5
+    """
     return sum(wi * xi for wi, xi in zip(w, x)) + params["a"] * x[0]
 
 
@@ -515,6 +531,10 @@ def relaxed_optimum(m: FeatureMoments, n=N_SYM) -> RelaxedOptimum:
     The Gram matrix splits into blocks (its zero pattern); a block whose right-hand side is zero takes F = 0
     (a minimiser; any other differs by a combination of features that vanishes almost surely); the others are
     solved by exact LU (:math:`F_B = G_B^{-1}\,\mathrm{cross}_B\,\Sigma^{-1}`).
+
+    >>> r = relaxed_optimum(feature_moments(1))
+    >>> r.F.T, r.value
+    (Matrix([[0, n/(n + sigma2 + 2), 0]]), (n*sigma2 + sigma2**2 + 3*sigma2 + 2)/(n + sigma2 + 2))
     """
     gram = m.gram(n)
     blocks = blocks_of(gram)

@@ -193,7 +193,7 @@ def _train_steps():
 
 
 def trained_check(ctx) -> CheckOutcome:
-    ev = C.trained_evidence(TRAIN_SETTING, _train_steps(), ctx.seed, ctx.profile, ctx.device, 603)
+    ev = C.trained_evidence(TRAIN_SETTING, _train_steps(), ctx.seed, ctx.profile, str(ctx.torch_device()), 603)
     out = C.judge_trained(ev, what=("Un-normalised one-layer model (Sander et al.'s sum over tokens) trained on "
                                     "prompts of random length, the loss averaged over lengths. "))
     out.scope = TRAIN_SETTING.describe()

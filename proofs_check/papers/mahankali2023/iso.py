@@ -313,7 +313,7 @@ def monte_carlo_check(ctx) -> CheckOutcome:
 
 
 def trained_check(ctx) -> CheckOutcome:
-    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, ctx.device, 302)
+    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, str(ctx.torch_device()), 302)
     out = C.judge_trained(ev, what="Full parameterisation trained on isotropic data. ")
     out.scope = SETTING.describe()
     return out
@@ -322,7 +322,7 @@ def trained_check(ctx) -> CheckOutcome:
 # --- artefact: the spurious local minimum met by some random starts ------------------------------------------
 def landscape_artefact(ctx) -> ArtefactOutcome:
     """Newton-refine the best start that missed the optimum on the exact loss; Hessian and symmetry tangents."""
-    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, ctx.device, 302)
+    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, str(ctx.torch_device()), 302)
     d, tol = SETTING.d, C.TRAIN_TOLERANCE
     missed = [s for s, x in enumerate(ev.dist["derived"]) if x > 2 * tol]
     if not missed:

@@ -202,7 +202,7 @@ def monte_carlo_check(ctx) -> CheckOutcome:
 
 
 def trained_check(ctx) -> CheckOutcome:
-    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, ctx.device, 502, PROTOCOL[ctx.profile])
+    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, str(ctx.torch_device()), 502, PROTOCOL[ctx.profile])
     out = C.judge_trained(ev, tol=TOLERANCE, what="Full parameterisation trained on the quadratic response family. ")
     out.scope = SETTING.describe()
     return out

@@ -263,7 +263,7 @@ def monte_carlo_check(ctx) -> CheckOutcome:
 
 
 def trained_check(ctx) -> CheckOutcome:
-    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, ctx.device, 402)
+    ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, str(ctx.torch_device()), 402)
     out = C.judge_trained(ev, what="Full parameterisation trained on non-isotropic data. ")
     out.scope = SETTING.describe()
     return out
