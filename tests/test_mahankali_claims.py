@@ -67,7 +67,7 @@ def test_iso_derived_closed_forms_round_trip(results):
     eta = sympy.sympify(eval(derived["eta_star"].srepr, sympy.__dict__.copy()))
     n, d, s2 = (sympy.Symbol(x, **kw) for x, kw in (("n", {"positive": True, "integer": True}),
                                                     ("d", {"positive": True, "integer": True}),
-                                                    ("sigma2", {"nonnegative": True})))
+                                                    ("sigma^2", {"nonnegative": True})))
     assert sympy.simplify(eta - n / (n + d + 1 + s2)) == 0
     assert "\\frac" in derived["eta_star"].latex
 

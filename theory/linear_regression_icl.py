@@ -55,7 +55,7 @@ from .gaussian_moments import GaussianVector, block_covariance
 #: Symbols: prompt length n, dimension d, noise variance sigma^2, averaging bounds.
 N_SYM = sympy.Symbol("n", positive=True, integer=True)
 D_SYM = sympy.Symbol("d", positive=True, integer=True)
-SIGMA2 = sympy.Symbol("sigma2", nonnegative=True)
+SIGMA2 = sympy.Symbol("sigma^2", nonnegative=True)
 NMAX_SYM = sympy.Symbol("n_max", positive=True, integer=True)
 RHO_SYM = sympy.Symbol("rho", positive=True)
 
@@ -87,7 +87,7 @@ def gd_form_loss_iso(eta, n=N_SYM, d=D_SYM, sigma2=SIGMA2):
 
     >>> eta = sympy.Symbol("eta")
     >>> sympy.solve(sympy.diff(gd_form_loss_iso(eta), eta), eta)
-    [n/(d + n + sigma2 + 1)]
+    [n/(d + n + sigma^2 + 1)]
     """
     return d * (eta ** 2 * (n + d + 1 + sigma2) / n - 2 * eta + 1) + sigma2
 
@@ -240,7 +240,7 @@ def generic_K(n=N_SYM, rho=RHO_SYM, sigma2=SIGMA2):
     covariates with independent unit-modulus coordinates (the torus of Sander et al.) or Rademacher: :math:`\rho = d`.
 
     >>> sympy.expand(generic_K(N_SYM, D_SYM + 2, SIGMA2))
-    d*n + n**2 + n*sigma2 + n
+    d*n + n**2 + n*sigma^2 + n
     """
     return n * (n - 1 + rho + sigma2)
 
@@ -534,7 +534,7 @@ def relaxed_optimum(m: FeatureMoments, n=N_SYM) -> RelaxedOptimum:
 
     >>> r = relaxed_optimum(feature_moments(1))
     >>> r.F.T, r.value
-    (Matrix([[0, n/(n + sigma2 + 2), 0]]), (n*sigma2 + sigma2**2 + 3*sigma2 + 2)/(n + sigma2 + 2))
+    (Matrix([[0, n/(n + sigma^2 + 2), 0]]), (n*sigma^2 + sigma^2**2 + 3*sigma^2 + 2)/(n + sigma^2 + 2))
     """
     gram = m.gram(n)
     blocks = blocks_of(gram)
@@ -558,7 +558,7 @@ def gd_restricted_optimum(m: FeatureMoments, n=N_SYM) -> sympy.Matrix:
     :math:`\Gamma = \mathbb{E}[ss^\top]^{-1}\,\mathrm{cross}_s\,\Sigma^{-1}` (the s-rows of the normal equations).
 
     >>> gd_restricted_optimum(feature_moments(1))
-    Matrix([[n/(n + sigma2 + 2)]])
+    Matrix([[n/(n + sigma^2 + 2)]])
     """
     d = m.d
     rows = [m.pairs.index((c, d)) for c in range(d)]
