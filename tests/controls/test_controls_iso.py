@@ -1,0 +1,122 @@
+"""Controls of the checks of iso (Mahankali et al., isotropic result): a wrong step size, a perturbed moment, a
+non-GD predictor, a wrong optimum and perturbed training evidence make them fail."""
+
+import dataclasses
+
+import numpy as np
+import sympy
+
+from negative_controls import negative_control
+
+from ical_verify.numerics.montecarlo import MonteCarloResult
+from ical_verify.proofs_check.papers.mahankali2023 import _common as C
+from ical_verify.proofs_check.papers.mahankali2023 import iso
+from ical_verify.proofs_check.runner import make_context, run_claim
+from ical_verify.theory import linear_regression_icl as lri
+
+
+def status(check: str) -> str:
+    (r,) = run_claim("iso", make_context(seed=0, profile="quick"), only=[check]).checks
+    return r.status
+
+
+def wrong_eta(n=lri.N_SYM, d=lri.D_SYM, sigma2=lri.SIGMA2):
+    """The step without the '+1' (the nearest wrong alternative)."""
+    return sympy.sympify(n) / (n + d + sigma2)
+
+
+@negative_control("iso", "whole-class-minimum", "gd-functional-identity", "gradient-hessian",
+                  "monte-carlo-normal-equations")
+def test_a_wrong_step_size_fails(monkeypatch):
+    monkeypatch.setattr(lri, "eta_star", wrong_eta)
+    for check in ("whole-class-minimum", "gd-functional-identity", "gradient-hessian", "monte-carlo-normal-equations"):
+        assert status(check) == "failed", check
+
+
+@negative_control("iso", "whole-class-minimum")
+def test_a_perturbed_moment_fails(monkeypatch):
+    """E[x_1^2 y^2] one unit too large: the exact optimum no longer matches eta*."""
+    real = lri.feature_moments
+
+    def perturbed(d, *args, **kwargs):
+        m = real(d, *args, **kwargs)
+        r = m.pairs.index((0, d))
+        one = m.one.copy()
+        one[r, r] += 1
+        return dataclasses.replace(m, one=one)
+
+    iso._moments.cache_clear()
+    monkeypatch.setattr(lri, "feature_moments", perturbed)
+    try:
+        assert status("whole-class-minimum") == "failed"
+    finally:
+        iso._moments.cache_clear()
+
+
+@negative_control("iso", "closed-form-every-d")
+def test_a_perturbed_fourth_moment_fails(monkeypatch):
+    monkeypatch.setattr(iso, "fourth_moment_all_d", lambda: (lri.D_SYM + 1, sympy.Integer(0)))
+    assert status("closed-form-every-d") == "failed"
+
+
+@negative_control("iso", "gd-functional-identity")
+def test_a_non_gd_predictor_fails(monkeypatch):
+    """Parameters whose prediction adds p_x^T S_xx Q_xx x_q to the GD step."""
+    real = iso.derived_parameters
+
+    def not_gd(d, c=1):
+        p, Qx = real(d, c)
+        return [sympy.Rational(1, 3)] + list(p[1:]), Qx
+
+    monkeypatch.setattr(iso, "derived_parameters", not_gd)
+    assert status("gd-functional-identity") == "failed"
+
+
+@negative_control("iso", "minimiser-set")
+def test_a_wrong_optimum_fails(monkeypatch):
+    """A target with a query-only coefficient (on G_11 x_q1): its solution set is not the scaling family."""
+    def target(d):
+        F = lri.gd_feature_matrix(sympy.eye(d))
+        F[0, 0] = 1
+        return F
+
+    monkeypatch.setattr(iso, "target_features", target)
+    assert status("minimiser-set") == "failed"
+
+
+def evidence():
+    return C.trained_evidence(iso.SETTING, iso._steps(), 0, "quick", "cpu", 302)
+
+
+@negative_control("iso", "trained-full-parameterisation")
+def test_trained_judge_fails_on_perturbed_evidence():
+    ev = evidence()
+    assert C.judge_trained(ev).passed is True
+    S = len(ev.gap)
+    # no start reaches the derived predictor: with 32 starts the 95 % interval [0, 0.11] cannot exclude the 0.1
+    # threshold (undecided); with 64 starts (full profile) it does
+    far = C.perturbed(ev, dist={**ev.dist, "derived": [0.5] * S})
+    assert C.judge_trained(far).passed is None
+    far64 = C.perturbed(ev, dist={**ev.dist, "derived": [0.5] * 64}, gap=list(ev.gap) * 2)
+    assert C.judge_trained(far64).passed is False
+    # one start is significantly better than the derived predictor
+    better = MonteCarloResult(-0.05, 0.001, (-0.056, -0.044), 1000, 6.0)
+    beats = C.perturbed(ev, gap=[better] + list(ev.gap[1:]))
+    assert C.judge_trained(beats).passed is False
+    # an alternative inside the tolerance cannot be told apart
+    close = C.perturbed(ev, ref_dist={**ev.ref_dist, "without-+1": 0.05})
+    assert C.judge_trained(close).passed is False
+
+
+def test_trained_judge_is_undecided_when_the_interval_straddles_the_threshold():
+    ev = evidence()
+    S = len(ev.gap)
+    some = [0.01] * 3 + [0.5] * (S - 3)  # 3/32: 95 % interval [0.02, 0.25] straddles 0.1
+    assert C.judge_trained(C.perturbed(ev, dist={**ev.dist, "derived": some})).passed is None
+
+
+def test_monte_carlo_judge_rejects_the_alternative_as_derived():
+    ne = C.mc_evidence(iso.SETTING, iso._steps(), 0, "quick", 301)
+    assert C.judge_normal_equations(ne, "derived", ["without-noise-term"]).passed is True
+    assert C.judge_normal_equations(ne, "without-noise-term", ["derived"]).passed is False
+    assert np.isfinite(ne.loss["derived"].estimate)

@@ -1,0 +1,63 @@
+"""Controls of the checks of nonlinear (responses from a nonlinear family): a wrong step size, rotation-invariant
+stand-ins for the counterexamples and perturbed training evidence make them fail; the reading 'any response law'
+can pass."""
+
+import sympy
+
+from negative_controls import negative_control, positive_control
+
+from ical_verify.numerics.montecarlo import MonteCarloResult
+from ical_verify.proofs_check.papers.mahankali2023 import _common as C
+from ical_verify.proofs_check.papers.mahankali2023 import nonlinear
+from ical_verify.proofs_check.runner import make_context, run_claim
+from ical_verify.theory import linear_regression_icl as lri
+
+
+def status(check: str) -> str:
+    (r,) = run_claim("nonlinear", make_context(seed=0, profile="quick"), only=[check]).checks
+    return r.status
+
+
+def step_without_d_plus_4(n=lri.N_SYM, d=lri.D_SYM, sigma2=lri.SIGMA2, a=lri.A_SYM):
+    """The quadratic part counted as noise of its own variance 2 a^2 d (d+2) instead of 2 a^2 (d+2)(d+4)."""
+    return sympy.sympify(n) / (n + d + 1 + sigma2 + 2 * a ** 2 * d * (d + 2))
+
+
+@negative_control("nonlinear", "rotation-invariant-family", "monte-carlo-normal-equations")
+def test_a_wrong_step_size_fails(monkeypatch):
+    monkeypatch.setattr(lri, "quadratic_family_step", step_without_d_plus_4)
+    for check in ("rotation-invariant-family", "monte-carlo-normal-equations"):
+        assert status(check) == "failed", check
+
+
+def rotation_invariant_stand_ins(monkeypatch):
+    monkeypatch.setattr(nonlinear, "BOUNDARY_FAMILIES", {"axis": "quadratic", "drift": "linear"})
+    monkeypatch.setattr(nonlinear, "ANISOTROPIC_WEIGHTS", ((1, 0), (0, 1)))
+
+
+@negative_control("nonlinear", "boundary-needs-rotation-invariance")
+def test_boundary_fails_when_the_families_are_rotation_invariant(monkeypatch):
+    rotation_invariant_stand_ins(monkeypatch)
+    assert status("boundary-needs-rotation-invariance") == "failed"
+
+
+@negative_control("nonlinear", "any-response-stays-plain-gd")
+def test_any_response_reading_fails_on_the_counterexamples():
+    assert status("any-response-stays-plain-gd") == "failed"
+
+
+@positive_control("nonlinear", "any-response-stays-plain-gd")
+def test_any_response_reading_passes_on_rotation_invariant_families(monkeypatch):
+    rotation_invariant_stand_ins(monkeypatch)
+    assert status("any-response-stays-plain-gd") == "passed"
+
+
+@negative_control("nonlinear", "trained-full-parameterisation")
+def test_trained_judge_fails_on_perturbed_evidence():
+    ev = C.trained_evidence(nonlinear.SETTING, nonlinear._steps(), 0, "quick", "cpu", 502,
+                            nonlinear.PROTOCOL["quick"])
+    assert C.judge_trained(ev, tol=nonlinear.TOLERANCE).passed is True
+    better = MonteCarloResult(-0.05, 0.001, (-0.056, -0.044), 1000, 6.0)
+    assert C.judge_trained(C.perturbed(ev, gap=[better] + list(ev.gap[1:])), tol=nonlinear.TOLERANCE).passed is False
+    close = C.perturbed(ev, ref_dist={**ev.ref_dist, "nonlinearity-as-noise": 0.2})
+    assert C.judge_trained(close, tol=nonlinear.TOLERANCE).passed is False
