@@ -152,8 +152,11 @@ def latex_html(tex: str) -> str:
 
 
 def formula_or_text_html(tex: str, display: bool = True) -> str:
-    """A value that is either one formula (no math delimiters) or text with math."""
-    return latex_html(tex) if has_math(tex) else math_html(tex, display=display)
+    """A value that is one formula (no math delimiters), text with math, or prose (escaped as it is)."""
+    kind = corrected_kind(tex)
+    if kind == "prose":
+        return html.escape(tex)
+    return latex_html(tex) if kind == "latex" else math_html(tex, display=display)
 
 
 def corrected_html(text: str) -> str:

@@ -502,7 +502,9 @@ def claim_section(result: ClaimResult, figures: dict[str, str] | None = None) ->
     if c.definitions:
         lines += [r"\subsection*{Definitions}", r"\begin{itemize}"]
         for key, value in c.definitions.items():
-            shown = latex_text(value) if has_math(value) else math_inline(r"\displaystyle " + value)
+            kind = corrected_kind(value)
+            shown = (latex_text(value) if kind == "latex" else escape_text(value) if kind == "prose"
+                     else math_inline(r"\displaystyle " + value))
             lines.append(rf"\item {_key(key)}: {shown}")
         lines += [r"\end{itemize}", ""]
     if c.assumptions:
