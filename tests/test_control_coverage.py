@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,26 @@ def _marks(kind: str) -> dict[tuple[str, str], list[str]]:
     return found
 
 
+#: Checks that exist only when local data are named (Figure 4's real-data checks): the shipped sample files name them.
+SAMPLE = TESTS / "data" / "fig4"
+DATA_ENV = {"ICAL_FIG4_CORPUS": SAMPLE / "corpus", "ICAL_FIG4_TOKENIZER_DIR": SAMPLE / "tokenizer",
+            "ICAL_FIG4_EMBEDDINGS": SAMPLE / "embeddings.safetensors"}
+
+
 def _checks():
-    return [(c.id, k.name) for c in all_claims() for k in c.checks]
+    """Every (claim, check) of the registry, with and without the optional local data."""
+    found = [(c.id, k.name) for c in all_claims() for k in c.checks]
+    saved = {name: os.environ.get(name) for name in DATA_ENV}
+    os.environ.update({name: str(path) for name, path in DATA_ENV.items()})
+    try:
+        found += [(c.id, k.name) for c in all_claims() for k in c.checks if (c.id, k.name) not in found]
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return found
 
 
 def test_every_control_names_a_real_check():
