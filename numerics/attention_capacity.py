@@ -65,3 +65,63 @@ def relaxed_fit(features: np.ndarray, targets: np.ndarray) -> RelaxedFit:
     K, _, rank, _ = np.linalg.lstsq(Phi, targets, rcond=None)
     res = np.linalg.norm(Phi @ K - targets) / np.linalg.norm(targets)
     return RelaxedFit(float(res), int(rank), int(features.shape[0]), int(features.shape[1]))
+
+
+@dataclass(frozen=True)
+class RankOneMinimum:
+    r"""Minimum of :math:`c_0 - 2g^\top m + m^\top G m` over rank-one :math:`m = \mathrm{vec}(a b^\top)`.
+
+    ``value`` the minimum found, ``a`` (n_a) and ``b`` (unit vector of length 2) a minimiser, ``phi`` the angle of
+    b, ``grid`` the number of angles of the initial scan, ``profile_spread`` the spread of the profile over the
+    scan (a flat profile means b is not identified).
+    """
+
+    value: float
+    a: np.ndarray
+    b: np.ndarray
+    phi: float
+    grid: int
+    profile_spread: float
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "a": self.a.tolist(), "b": self.b.tolist(), "phi": self.phi, "grid": self.grid,
+                "profile_spread": self.profile_spread}
+
+
+def rank_one_quadratic_minimum(G: np.ndarray, g: np.ndarray, c0: float, n_a: int = 4,
+                               grid: int = 721) -> RankOneMinimum:
+    r"""Global minimum over :math:`a \in \mathbb{R}^{n_a}`, :math:`b \in \mathbb{R}^2` of the quadratic
+    :math:`c_0 - 2g^\top m + m^\top G m`, :math:`m_{(k,l)} = a_kb_l` (index 2k + l): the loss (3) of model (4)
+    under Assumption 2 (Proposition 2) in the products :math:`a_kb_l`.
+
+    The scale of b is absorbed by a, so b = (cos φ, sin φ), φ ∈ [0, π); for fixed φ the minimum over a is a
+    linear least-squares problem (its value is the profile :math:`p(\varphi)`); p is scanned on ``grid`` angles and
+    refined around the best one (bounded scalar search, tolerance 1e-12).
+
+    >>> G = np.eye(8); g = np.zeros(8); g[4] = 1.0   # c0 - 2 m_31 + |m|^2: minimum c0 - 1 at a = e_3, b = e_1
+    >>> r = rank_one_quadratic_minimum(G, g, 2.0)
+    >>> round(r.value, 9), np.round(np.outer(r.a, r.b)[2, 0], 9)
+    (1.0, 1.0)
+    """
+    from scipy.optimize import minimize_scalar
+
+    G = np.asarray(G, dtype=float)
+    g = np.asarray(g, dtype=float)
+    require(G.shape == (2 * n_a, 2 * n_a) and g.shape == (2 * n_a,), "G must be (2 n_a, 2 n_a) and g (2 n_a,)")
+
+    def profile(phi):
+        b = np.array([np.cos(phi), np.sin(phi)])
+        M = np.kron(np.eye(n_a), b[:, None])  # (2 n_a, n_a): m = M a
+        A, r = M.T @ G @ M, M.T @ g
+        a = np.linalg.lstsq(A, r, rcond=None)[0]
+        return float(c0 - r @ a), a, b
+
+    phis = np.linspace(0.0, np.pi, grid, endpoint=False)
+    values = np.array([profile(p)[0] for p in phis])
+    k = int(np.argmin(values))
+    step = phis[1] - phis[0]
+    res = minimize_scalar(lambda p: profile(p)[0], bounds=(phis[k] - step, phis[k] + step), method="bounded",
+                          options={"xatol": 1e-12})
+    best = min((profile(res.x), res.x), (profile(phis[k]), phis[k]), key=lambda x: x[0][0])
+    (value, a, b), phi = best
+    return RankOneMinimum(value, a, b, float(phi % np.pi), grid, float(values.max() - values.min()))
