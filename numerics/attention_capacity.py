@@ -100,7 +100,7 @@ def rank_one_quadratic_minimum(G: np.ndarray, g: np.ndarray, c0: float, n_a: int
 
     >>> G = np.eye(8); g = np.zeros(8); g[4] = 1.0   # c0 - 2 m_31 + |m|^2: minimum c0 - 1 at a = e_3, b = e_1
     >>> r = rank_one_quadratic_minimum(G, g, 2.0)
-    >>> round(r.value, 9), np.round(np.outer(r.a, r.b)[2, 0], 9)
+    >>> round(r.value, 9), round(float(np.outer(r.a, r.b)[2, 0]), 9)
     (1.0, 1.0)
     """
     from scipy.optimize import minimize_scalar
