@@ -811,24 +811,36 @@ def feasible_initialisations(d: int, Ts: Sequence[int], s0: str, eta) -> Feasibl
     keys = sorted(set().union(*[set(c) for c in kept], *[set(c) for c in wcols.values()], set(rhs)))
     index = {k: r for r, k in enumerate(keys)}
     nk, nw = len(kept), d * d
-    dense = [[QQ(0)] * (nk + nw + 1) for _ in keys]
+    sparse: dict[int, dict[int, object]] = {}
+
+    def put(row, col, value):
+        value = sympy.Rational(value)
+        if value != 0:
+            entry = sparse.setdefault(row, {})
+            new = entry.get(col, QQ(0)) + QQ(value.p, value.q)
+            if new:
+                entry[col] = new
+            else:
+                entry.pop(col, None)
+
     for c, entries in enumerate(kept):
         for k, v in entries.items():
-            dense[index[k]][c] = QQ(int(v))
+            put(index[k], c, v)
     for c in range(nw):
         for k, v in wcols.get(c, {}).items():
-            dense[index[k]][nk + c] += QQ(sympy.Rational(v).p, sympy.Rational(v).q)
+            put(index[k], nk + c, v)
     for k, v in rhs.items():
-        v = sympy.Rational(v)
-        dense[index[k]][nk + nw] += QQ(v.p, v.q)
-    R, pivots = DomainMatrix(dense, (len(keys), nk + nw + 1), QQ).rref()
+        put(index[k], nk + nw, v)
+    R, pivots = DomainMatrix({r: e for r, e in sparse.items() if e}, (len(keys), nk + nw + 1), QQ).rref()
     rank_model = sum(1 for p in pivots if p < nk)
-    Rl = R.to_Matrix()
+    rows = R.to_sdm()
     consistent = nk + nw not in pivots
     constraints = []
     for r, p in enumerate(pivots):
         if nk <= p < nk + nw:
-            constraints.append([str(Rl[r, c]) for c in range(nk, nk + nw + 1)])
+            row = rows.get(r, {})
+            constraints.append([str(sympy.Rational(int(row[c].numerator), int(row[c].denominator)))
+                                if c in row else "0" for c in range(nk, nk + nw + 1)])
     dimension = nw - len(constraints) if consistent else -1
     return FeasibleInitialisations(consistent, dimension, constraints, rank_model, len(keys), nk + nw)
 
