@@ -10,12 +10,12 @@ with one parameter :math:`\\theta_0` for every prefix length T, under each s_0 c
 - :math:`s_0 = W^{-1}s_1`: no number of heads gives a GD step on (5) from any :math:`W_0` (exact rank
   certificate); construction (8) is the GD step on (5) extended by the pair :math:`(s_0, s_1)`;
 - :math:`s_0 = s_1` (what Lemma 1's construction outputs): for a step size η the initialisations some number of
-  heads reaches are exactly :math:`\{W_0 : W_0 1_d = \tfrac{d\eta}{1 + d\eta} 1_d\}` (exact, d <= 3, three η),
+  heads reaches are exactly :math:`\\{W_0 : W_0 1_d = \\tfrac{d\\eta}{1 + d\\eta} 1_d\\}` (exact, d <= 3, three η),
   which excludes :math:`W_0 = 0`: construction (8) is the GD step on (5) plus the pair :math:`(s_1, s_1)`.
 
 Severity of "W_0 is any gradient descent initialization" under zero padding: substantive. Model (4) is one head
 as printed, and the quantifier over W_0 is part of the statement's mathematics; it is false (no θ_0 for
-:math:`W_0 = \mathrm{diag}(1, 0)`); harmless downstream (the paper only uses :math:`W_0 = 0`).
+:math:`W_0 = \\mathrm{diag}(1, 0)`); harmless downstream (the paper only uses :math:`W_0 = 0`).
 
 On general (not norm-preserving) sequences the model is cubic-homogeneous and no θ gives the step from
 :math:`W_0 \\neq 0`: a derivation kept as an artefact (the paper states Proposition 1 on its data).
