@@ -375,7 +375,7 @@ def general_sequences_artefact(ctx) -> ArtefactOutcome:
 #: (d, prefix lengths T, step sizes) of the exact feasible-set computations (theta_0 shared by the T)
 FEASIBLE_CASES = ((1, (2, 3, 4), (sympy.Rational(1, 3), sympy.Rational(3, 10), sympy.Integer(2))),
                   (2, (2, 3, 4), (sympy.Rational(1, 3), sympy.Rational(3, 10), sympy.Integer(2))),
-                  (3, (2, 3, 4), (sympy.Rational(3, 10), sympy.Integer(2))))
+                  (3, (2, 3, 4), (sympy.Rational(1, 3), sympy.Rational(3, 10), sympy.Integer(2))))
 
 
 @functools.lru_cache(maxsize=None)
