@@ -13,7 +13,8 @@ Parameterisations: ``"full"`` (A, B in :math:`\mathbb{R}^{3d\times 3d}`) and ``"
 :math:`A_i = a_i I`, :math:`B_i = b_i I`, the other blocks zero). Inputs may be complex (diagonal unitary
 contexts) or real; parameters are real; float64 by default.
 
-The s_0 convention of the first token: ``s0="backward"`` (:math:`s_0 = W^{-1}s_1`) or ``s0="zero"``.
+The s_0 convention of the first token: ``s0="backward"`` (:math:`s_0 = W^{-1}s_1`), ``s0="zero"`` or
+``s0="first"`` (:math:`s_0 = s_1`, the first token repeated).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from torch import nn
 from ical_verify.numerics.errors import DomainError
 
 PARAMETERISATIONS = ("full", "assumption2")
-S0_CONVENTIONS = ("backward", "zero")
+S0_CONVENTIONS = ("backward", "zero", "first")
 
 
 @dataclass
@@ -55,7 +56,8 @@ def augment(seqs: torch.Tensor, s0: str = "zero", W: torch.Tensor | None = None)
     r"""Augmented tokens :math:`e_t = (0, s_t, s_{t-1})` from sequences ``seqs`` (n, T, d) = :math:`s_{1:T}`.
 
     ``s0="zero"``: :math:`s_0 = 0`; ``s0="backward"``: :math:`s_0 = W^{-1}s_1` with ``W`` (n, d, d) the
-    context matrices (for diagonal unitary contexts ``W = diag(lambda)``, so :math:`s_0 = \bar\lambda`).
+    context matrices (for diagonal unitary contexts ``W = diag(lambda)``, so :math:`s_0 = \bar\lambda`);
+    ``s0="first"``: :math:`s_0 = s_1` (what Lemma 1's two positional heads output at t = 1).
 
     >>> E = augment(torch.ones(1, 2, 1, dtype=torch.float64))
     >>> E[0].tolist()
@@ -66,6 +68,8 @@ def augment(seqs: torch.Tensor, s0: str = "zero", W: torch.Tensor | None = None)
     n, T, d = seqs.shape
     if s0 == "zero":
         first = torch.zeros_like(seqs[:, :1])  # (n, 1, d)
+    elif s0 == "first":
+        first = seqs[:, :1]  # (n, 1, d): s_0 = s_1
     else:
         if W is None:
             raise DomainError("s0 = 'backward' needs the context matrices W (n, d, d)")

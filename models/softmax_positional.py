@@ -134,3 +134,49 @@ class CausalSoftmaxTransformer(nn.Module):
             x = x + self.attention(x, layer)
             x = x + torch.relu(x @ self.mlp_in[layer].T) @ self.mlp_out[layer].T  # (n, T, 3d), token-wise MLP
         return x
+
+
+@dataclass
+class PositionalOnlyConfig:
+    """H heads with positional-only attention (proof A.1's mechanism) and random value/output maps."""
+
+    d: int = 2
+    heads: int = 2
+    max_len: int = 32
+    init_scale: float = 1.0
+    dtype: torch.dtype = torch.float64
+
+    def __post_init__(self) -> None:
+        for name in ("d", "heads", "max_len"):
+            value = getattr(self, name)
+            if int(value) != value or value < 1:
+                raise DomainError(f"{name} = {value} is out of range: it must be an integer >= 1")
+
+
+class PositionalOnlyAttention(nn.Module):
+    r"""Module (1) with positional-only attention: :math:`\sum_h W_O^h\sum_{t'\le t}\mathrm{softmax}(P^h_{t,:})_{t'}
+    W_V^h s_{t'}`, logits :math:`P^h` independent of the tokens (any number of heads; random parameters from ``seed``).
+
+    The output is linear in the tokens, and a constant sequence gives equal outputs at every position (rows of
+    the attention sum to 1): the two facts behind lemma1's mean-square bound.
+    """
+
+    def __init__(self, config: PositionalOnlyConfig, seed: int = 0):
+        super().__init__()
+        self.config = c = config
+        g = torch.Generator().manual_seed(seed)
+        D = 3 * c.d
+        self.pos = nn.Parameter(c.init_scale * torch.randn(c.heads, c.max_len, c.max_len, dtype=c.dtype, generator=g))
+        self.v = nn.Parameter(c.init_scale * torch.randn(c.heads, D, c.d, dtype=c.dtype, generator=g))
+        self.o = nn.Parameter(c.init_scale * torch.randn(c.heads, D, D, dtype=c.dtype, generator=g))
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        """s (n, T, d) -> (n, T, 3d)."""
+        n, T, _ = s.shape
+        if T > self.config.max_len:
+            raise DomainError(f"T = {T} exceeds max_len = {self.config.max_len}")
+        causal = torch.ones(T, T, dtype=torch.bool).tril()
+        att = torch.softmax(self.pos[:, :T, :T].masked_fill(~causal, float("-inf")), dim=-1)  # (H, T, T)
+        v = torch.einsum("hed,ntd->nhte", self.v, s)  # (n, H, T, 3d)
+        heads = torch.einsum("hts,nhse->nhte", att, v)  # (n, H, T, 3d)
+        return torch.einsum("hfe,nhte->ntf", self.o, heads)  # (n, T, 3d)

@@ -40,3 +40,12 @@ def rational_matrices(draw, rows: int, cols: int, bound: int = 3, max_denominato
     vals = draw(st.lists(st.fractions(min_value=-bound, max_value=bound, max_denominator=max_denominator),
                          min_size=rows * cols, max_size=rows * cols))
     return sympy.Matrix(rows, cols, [sympy.Rational(v.numerator, v.denominator) for v in vals])
+
+
+@st.composite
+def step_sizes(draw, max_value: int = 4, max_denominator: int = 9):
+    """A positive rational step size eta of one gradient step (Proposition 1), exact (SymPy)."""
+    import sympy
+
+    v = draw(st.fractions(min_value=0, max_value=max_value, max_denominator=max_denominator).filter(lambda x: x > 0))
+    return sympy.Rational(v.numerator, v.denominator)

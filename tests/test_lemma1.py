@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sympy
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from ical_verify.proofs_check.claim import RunContext
 from ical_verify.proofs_check.papers.sander2024 import lemma1
 from ical_verify.proofs_check.runner import run_claim
 
-from strategies_augmented import unitary_contexts
+from strategies_augmented import rational_matrices, unitary_contexts
 
 
 def test_verdicts_per_reading():
@@ -22,6 +23,10 @@ def test_verdicts_per_reading():
     assert (r.verdict, r.severity) == ("erratum", "convention")
     assert (by["s0-zero"].verdict, by["s0-zero"].severity) == ("erratum", "convention")
     assert (by["s0-backward"].verdict, by["s0-backward"].severity) == ("erratum", "substantive")
+    assert by["s0-first"].verdict == "verified"
+    assert (by["s0-zero-mean-square-positional"].verdict, by["s0-zero-mean-square-positional"].severity) == \
+        ("erratum", "convention")
+    assert by["s0-zero-mean-square-content"].verdict == "inconclusive"
     first = next(c for c in r.checks if c.name == "first-token-zero")
     assert first.metrics["lower_bound"] == pytest.approx(np.sqrt(3) / 2)
 
@@ -87,3 +92,56 @@ def test_domain_errors():
         CausalSoftmaxConfig(heads=0)
     with pytest.raises(DomainError):
         CausalSoftmaxTransformer(CausalSoftmaxConfig(d=1, max_len=3))(torch.ones(1, 4, 1, dtype=torch.float64))
+
+
+# --- s_0 = s_1 and the mean-square readings ------------------------------------------------------------------
+def test_a1_builds_e1_exactly_under_first():
+    out = lemma1.check_first_token_first()(RunContext(seed=0))
+    assert out.passed is True and max(out.metrics["t1_error_per_scale"]) < 1e-12
+    assert all(e <= b + 1e-12 for e, b in zip(lemma1._a1_errors(0, False)["t>=2"], out.metrics["uniform_bound_per_scale"]))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 4])
+def test_positional_floor_closed_form(d):
+    closed, dsym = lemma1.positional_floor_symbolic(0)
+    assert sympy.simplify(closed - dsym / (dsym + 2)) == 0
+    assert lemma1.positional_floor_full(d, 0) == sympy.Rational(d, d + 2)
+    assert lemma1.positional_floor_full(d, 1) == 0   # s_0 = s_1: nothing to correct
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 3), st.data())
+def test_no_positional_layer_beats_the_floor(d, data):
+    """Every (v, N) of a positional-only layer has block-3 error |v|^2 + |N|_F^2 + |v - N1 - 1|^2 >= d/(d+2)."""
+    v = data.draw(rational_matrices(d, 1))
+    N = data.draw(rational_matrices(d, d))
+    one = sympy.ones(d, 1)
+    err = (v.T * v)[0, 0] + sum(x ** 2 for x in N) + ((v - N * one - one).T * (v - N * one - one))[0, 0]
+    assert err >= sympy.Rational(d, d + 2)
+
+
+def test_expectation_identity_of_the_floor():
+    assert lemma1.expectation_identity(2) is True
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 3), st.lists(st.floats(-2, 2, allow_nan=False), min_size=6, max_size=6))
+def test_positional_only_layers_are_linear_and_keep_constant_sequences_constant(heads, d, values):
+    from ical_verify.models.softmax_positional import PositionalOnlyAttention, PositionalOnlyConfig
+
+    m = PositionalOnlyAttention(PositionalOnlyConfig(d=d, heads=heads, max_len=6), seed=heads)
+    x = torch.tensor(values[:d], dtype=torch.float64).expand(1, 6, d)
+    y = torch.tensor(np.resize(values, 6 * d).reshape(1, 6, d))
+    with torch.no_grad():
+        assert torch.allclose(m(x), m(x)[:, :1].expand(1, 6, 3 * d), atol=1e-10)
+        assert torch.allclose(m(2 * x - y), 2 * m(x) - m(y), atol=1e-9)
+
+
+def test_gated_fit_improves_with_heads_and_beats_the_floor():
+    from ical_verify.numerics.attention_capacity import gated_correction_fit
+
+    ev = lemma1.content_evidence(0, "quick")
+    med = [np.median(ev["heldout_mse"][str(h)]) for h in ev["profile"]["heads"]]
+    assert all(b < a for a, b in zip(med, med[1:])) and med[-1] < lemma1.CONTENT_FLOOR / 10
+    r = gated_correction_fit(16, np.random.default_rng(1), grid=512)
+    assert r.heldout_mse == pytest.approx(r.train_mse, rel=0.2, abs=1e-3)   # the quadrature grid resolves the gates

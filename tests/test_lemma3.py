@@ -63,3 +63,16 @@ def test_lemma3_heads_realise_the_coupling():
     assert B.T * A == th.lemma3_parameters(3, 2)[0]
     assert A.shape == (3, 6)                                       # δ heads
     assert sympy.Matrix(B.T * A).rank() == 3
+
+
+def test_readings_orthogonal_verified_unitary_refuted():
+    from ical_verify.proofs_check.claim import RunContext
+    from ical_verify.proofs_check.runner import run_claim
+
+    r = run_claim("lemma3", RunContext(seed=0))
+    by = {x.reading.id: x for x in r.readings}
+    assert r.verdict == "verified" and by["orthogonal"].reading.adopted and by["orthogonal"].verdict == "verified"
+    assert by["unitary"].verdict == "refuted"
+    art = next(a for a in r.artefacts if a.name == "proof-cross-reference")
+    assert art.error is None and art.metrics["a5_conditions_violated"] and art.metrics["a8_certificate_holds"]
+    assert "A.8" in r.claim.notes

@@ -20,6 +20,7 @@ def test_verdict_per_convention():
     by = {x.reading.id: x for x in r.readings}
     assert r.verdict == "verified" and by["s0-backward"].verdict == "verified"
     assert by["s0-zero"].verdict == "erratum" and by["s0-zero"].severity == "convention"
+    assert by["s0-first"].verdict == "erratum" and by["s0-first"].severity == "convention"
     assert all(c.summary for c in r.checks)
 
 
@@ -75,3 +76,34 @@ def test_bad_convention_and_dims():
         aa.model4_laurent_output(2, 3, "forward")
     with pytest.raises(DomainError):
         aa.population_loss_products(2, 1, "zero")
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 3), st.integers(2, 5))
+def test_first_token_convention_differs_exactly_by_the_t1_terms(d, T):
+    model = aa.model4_laurent_output(d, T, "first")
+    rest = aa.lemma4_laurent_output(d, T, t_range=range(2, T + 1))
+    one = aa.lemma4_laurent_output(d, T, lemma4.first_token_coefficients(), t_range=[1])
+    assert aa.coordinate_mismatches(model, [x + y for x, y in zip(rest, one)]) == 0
+    assert aa.coordinate_mismatches(model, aa.lemma4_laurent_output(d, T)) > 0
+
+
+def test_first_form_is_certified_for_every_size():
+    cert = lemma4.certify_first_form()
+    assert cert["holds"] and len(cert["cases"]) == 4
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(aa.CONVENTIONS), st.integers(1, 3), st.integers(2, 4))
+def test_generic_model_equals_the_laurent_form_at_a_torus_point(s0, d, T):
+    import numpy as np
+
+    rng = np.random.default_rng(d * 10 + T)
+    a, b = [sympy.Rational(int(x), 7) for x in rng.integers(-9, 10, 4)], [sympy.Rational(int(x), 5) for x in rng.integers(-9, 10, 2)]
+    lam = np.exp(2j * np.pi * rng.random(d))
+    seq = [lam ** (t - 1) for t in range(T + 1)]
+    seq[0] = {"backward": seq[0], "zero": np.zeros(d, dtype=complex), "first": seq[1]}[s0]
+    A, B = aa.assumption2_matrices(d, a, b)
+    generic = lemma4.generic_model4(np.array(A.tolist(), dtype=float), np.array(B.tolist(), dtype=float), seq)
+    lau = aa.model4_laurent_output(d, T, s0, coefficient=lambda k, l: a[k - 1] * b[l - 1])
+    assert np.allclose(generic, [lemma4._evaluate(p, lam) for p in lau], atol=1e-10)

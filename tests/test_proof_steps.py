@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from ical_verify.proofs_check.claim import STEP_STATUSES
-from ical_verify.proofs_check.papers.sander2024.proofs import a3_prop2, a6_prop4, a9_prop6
+from ical_verify.proofs_check.papers.sander2024.proofs import a3_prop2, a5_prop3, a6_prop4, a9_prop6
 from ical_verify.proofs_check.papers.sander2024.proofs._steps import StepCheck
 from ical_verify.proofs_check.registry import get_claim
 from ical_verify.proofs_check.runner import make_context
@@ -32,7 +32,7 @@ EXPECTED = {
               "P8.25": "follows-with-correction", "P8.27": "fails"},
     "lemma2": {"A.4.1": "follows", "A.4.2": "follows-with-correction", "A.4.3": "follows", "A.4.4": "follows",
                "A.4.5": "follows-with-correction"},
-    "prop3": {"A.5.1": "follows", "A.5.2": "follows", "A.5.3": "follows", "A.5.4": "follows", "A.5.5": "gap"},
+    "prop3": {"A.5.1": "follows", "A.5.2": "follows", "A.5.3": "gap", "A.5.4": "follows", "A.5.5": "gap"},
     "prop4": {"A.6.1": "follows", "A.6.2": "follows", "A.6.3": "follows", "A.6.4": "follows", "A.6.5": "fails",
               "A.6.6": "follows", "A.6.7": "follows", "A.6.8": "fails"},
     "prop5": {"A.7.1": "follows", "A.7.2": "follows", "A.7.3": "follows-with-correction",
@@ -189,3 +189,34 @@ def test_prop7_hessian_step_reports_the_factor_two():
 def test_proof_steps_record_scopes_of_certified_steps():
     out = next(s for s in get_claim("prop4").proof.steps if s.id == "A.6.5").check(CTX)
     assert out.metrics["scope"] == cf.ALL_SIZES and out.metrics["excess_equals_pT1sq_frobenius"] is True
+
+
+# Appendix A.5: the identification of coefficients --------------------------------------------------------------
+def test_a5_identification_gap_names_the_merged_monomial():
+    step = next(s for s in get_claim("prop3").proof.steps if s.id == "A.5.3")
+    out = step.check(CTX)
+    assert out.status == "gap" and "λ_i^(T-2)" in out.detail and out.severity == "wording"
+    assert all(m["equals_p_(T-1)_times_row_sum"] for m in out.metrics["merged_monomial"])
+
+
+def test_a5_identification_follows_when_the_true_coefficient_system_is_given():
+    """Fed the identification done right (terms with equal monomials merged), the gap disappears."""
+    step = next(s for s in get_claim("prop3").proof.steps if s.id == "A.5.3")
+    right = step.check.with_inputs(printed=(a5_prop3.conditions_printed, a5_prop3.coefficient_system))
+    assert right(CTX).status == "follows"
+
+
+def test_a5_identification_with_a_wrong_system_fails_or_stays_a_gap():
+    """A naive system with a dropped target (p_T C_ii = 0 instead of 1) is not the true system: never 'follows';
+    and wrong conclusions (p_T C_ii = 2) make the step fail."""
+    step = next(s for s in get_claim("prop3").proof.steps if s.id == "A.5.3")
+
+    def no_target(C, p, T):
+        return [e if e.is_Mul or e.is_Symbol else e + 1 for e in a5_prop3.naive_identification(C, p, T)]
+
+    assert step.check.with_inputs(printed=(a5_prop3.conditions_printed, no_target))(CTX).status == "gap"
+
+    def wrong_conditions(C, p):
+        return [e if not (e.is_Add and -1 in e.args) else e - 1 for e in a5_prop3.conditions_printed(C, p)]
+
+    assert step.check.with_inputs(printed=(wrong_conditions, a5_prop3.naive_identification))(CTX).status == "fails"

@@ -17,7 +17,7 @@ from ical_verify.theory.errors import DomainError
 from ical_verify.theory.gradient_step import gradient_step, inner_loss, inner_loss_gradient
 
 from strategies import rational_coefficients
-from strategies_augmented import complex_sequences, real_sequences, rational_matrices
+from strategies_augmented import complex_sequences, real_sequences, rational_matrices, step_sizes
 
 
 def _model8(d, eta):
@@ -58,9 +58,9 @@ def test_construction8_is_gd_step_with_zero_padding_and_extra_pair_otherwise(cas
 def test_verdicts_per_reading():
     r = run_claim("prop1", RunContext(seed=0))
     by = {x.reading.id: x for x in r.readings}
-    assert r.verdict == "erratum" and r.severity == "wording"
+    assert r.verdict == "erratum" and r.severity == "substantive"
     assert by["s0-zero"].reading.adopted
-    assert (by["s0-zero"].verdict, by["s0-zero"].severity) == ("erratum", "wording")
+    assert (by["s0-zero"].verdict, by["s0-zero"].severity) == ("erratum", "substantive")
     assert (by["s0-backward"].verdict, by["s0-backward"].severity) == ("erratum", "convention")
     assert all(c.summary for c in r.checks) and r.artefacts and r.artefacts[0].error is None
 
@@ -163,3 +163,35 @@ def test_one_head_initialisations_for_every_step_size():
     ideal = sympy.groebner(expected, *w, eta, order="lex")
     assert all(ideal.contains(g) for g in elim) and all(sympy.groebner(elim, *w, eta, order="lex").contains(g)
                                                         for g in expected)
+
+
+# --- s_0 = s_1 --------------------------------------------------------------------------------------------------
+def test_first_reading_verdict():
+    r = run_claim("prop1", RunContext(seed=0))
+    by = {x.reading.id: x for x in r.readings}
+    assert (by["s0-first"].verdict, by["s0-first"].severity) == ("erratum", "convention")
+    status = {c.name: c.status for c in r.checks}
+    assert status["feasible-w0-first"] == "failed" and status["corrected-first"] == "passed"
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 2), step_sizes(), st.data())
+def test_reachable_initialisations_under_first_are_those_with_w0_1_equal_kappa_1(d, eta, data):
+    """Any number of heads, s_0 = s_1: W_0 is reached iff W_0 1_d = d eta/(1 + d eta) 1_d."""
+    F = aa.feasible_initialisations(d, (2, 3, 4), "first", eta)
+    W0 = data.draw(rational_matrices(d, d))
+    one = sympy.ones(d, 1)
+    kappa = d * eta / (1 + d * eta)
+    projected = W0 - (W0 * one - kappa * one) * one.T / d  # the nearest W_0 with W_0 1 = kappa 1
+    assert F.contains(projected)
+    assert F.contains(W0) == ((W0 * one - kappa * one).is_zero_matrix)
+    assert not F.contains(sympy.zeros(d, d))
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(1, 2), step_sizes(), st.data())
+def test_every_w0_is_reached_under_zero_padding_and_none_under_backward(d, eta, data):
+    W0 = data.draw(rational_matrices(d, d))
+    assert aa.feasible_initialisations(d, (2, 3), "zero", eta).contains(W0)
+    back = aa.feasible_initialisations(d, (2, 3), "backward", eta)
+    assert not back.consistent and not back.contains(W0)

@@ -8,7 +8,9 @@ never defines. Two conventions are supported everywhere (argument ``s0``):
 
 - ``"backward"``: :math:`s_0 = W^{-1} s_1` (the AR process run one step back); for diagonal unitary
   contexts :math:`s_t = \lambda^{t-1}` for every :math:`t \ge 0`, so :math:`s_0 = \bar\lambda`;
-- ``"zero"``: :math:`s_0 = 0` (zero padding).
+- ``"zero"``: :math:`s_0 = 0` (zero padding);
+- ``"first"``: :math:`s_0 = s_1` (the first token repeated; :math:`1_d` on the paper's data), what the two
+  positional heads of Lemma 1's proof (A.1) output in the :math:`s_0` slot at t = 1.
 
 Under Assumptions 1 and 2 (:math:`A_i = a_i I`, :math:`B_i = b_i I`) the output is linear in the eight
 products :math:`m_{kl} = a_k b_l` (:func:`product_symbols`), so the population loss (3) is a quadratic form
@@ -26,7 +28,7 @@ import sympy
 from .errors import DomainError
 from .laurent import LaurentPolynomial
 
-CONVENTIONS = ("backward", "zero")
+CONVENTIONS = ("backward", "zero", "first")
 
 #: Shifts of Lemma 4: the printed u_alpha, v_beta index sets.
 ALPHAS = (-1, 0, 1)
@@ -131,10 +133,13 @@ def products_to_parameters() -> dict[sympy.Symbol, sympy.Expr]:
 def ar_laurent_sequence(d: int, T: int, s0: str) -> list[list[LaurentPolynomial]]:
     r"""``[s_0, s_1, ..., s_T]`` for :math:`W = \mathrm{diag}(\lambda)`, :math:`s_1 = 1_d`: :math:`s_t = \lambda^{t-1}`.
 
-    ``s0="backward"``: :math:`s_0 = \lambda^{-1}`; ``s0="zero"``: :math:`s_0 = 0`.
+    ``s0="backward"``: :math:`s_0 = \lambda^{-1}`; ``s0="zero"``: :math:`s_0 = 0`; ``s0="first"``:
+    :math:`s_0 = s_1 = 1_d`.
 
     >>> [str(c.as_expr()) for c in ar_laurent_sequence(1, 2, "backward")[0] + ar_laurent_sequence(1, 2, "zero")[2]]
     ['1/lambda_1', 'lambda_1']
+    >>> [str(c.as_expr()) for c in ar_laurent_sequence(2, 2, "first")[0]]
+    ['1', '1']
     """
     _check_dims(d, T)
     _check_convention(s0)
@@ -142,6 +147,8 @@ def ar_laurent_sequence(d: int, T: int, s0: str) -> list[list[LaurentPolynomial]
     seq = [[li ** (t - 1) for li in lam] for t in range(T + 1)]
     if s0 == "zero":
         seq[0] = [LaurentPolynomial(d) for _ in range(d)]
+    elif s0 == "first":
+        seq[0] = [LaurentPolynomial.constant(d, 1) for _ in range(d)]
     return seq
 
 
@@ -705,3 +712,238 @@ def any_heads_representability(d: int, Ts: Sequence[int], s0: str, free_w0: bool
     r1 = DomainMatrix(dense, (len(keys), ncols), ZZ).convert_to(QQ).rank()
     r2 = DomainMatrix(aug, (len(keys), ncols + 1), ZZ).convert_to(QQ).rank()
     return RelaxedRepresentability(r1 == r2, int(r1), int(r2), len(keys), ncols)
+
+
+# Proposition 1 for a fixed step size: the exact set of initialisations W_0 that some number of heads reaches ----
+@dataclass(frozen=True)
+class FeasibleInitialisations:
+    r"""The set of :math:`W_0` for which some number of heads of (4) equals :math:`(W_0 - \eta\nabla L(W_0))s_T`.
+
+    For a fixed step size η the conditions are linear in (K, :math:`W_0`) (K as in
+    :class:`RelaxedRepresentability`), so the feasible :math:`W_0` form an affine subspace
+    :math:`\{W_0 : C\,\mathrm{vec}(W_0) = h\}` (``vec`` row by row), empty when ``consistent`` is False.
+    ``constraints`` holds the rows :math:`(C \mid h)` of the reduced row echelon form that do not involve K
+    (exact rationals, as strings); ``dimension`` is :math:`d^2 - \mathrm{rank}\,C`.
+    """
+
+    consistent: bool
+    dimension: int
+    constraints: list
+    rank_model: int
+    rows: int
+    columns: int
+
+    def contains(self, W0) -> bool:
+        """Whether ``W0`` (a d x d matrix) is feasible, exactly."""
+        if not self.consistent:
+            return False
+        w = [sympy.nsimplify(x) for x in sympy.Matrix(W0)]
+        for row in self.constraints:
+            c = [sympy.Rational(x) for x in row]
+            if sum((a * b for a, b in zip(c[:-1], w)), sympy.Integer(0)) != c[-1]:
+                return False
+        return True
+
+
+def feasible_initialisations(d: int, Ts: Sequence[int], s0: str, eta) -> FeasibleInitialisations:
+    r"""Exactly (rationals), the affine set of :math:`W_0` for which some number of heads of (4) gives one GD step
+    on (5) from :math:`W_0` with step size ``eta`` (a rational), on :math:`\mathcal{C}_U` data, one θ for every T in
+    ``Ts`` (Proposition 1).
+
+    Unknowns: the entries of K (duplicate columns merged) and of :math:`W_0`; equations: the coefficients of the
+    Laurent polynomials of :math:`\sum_h B'_h M_T\tilde A_h\tilde e_T - (W_0 s_T - \eta W_0 S_T s_T)` and
+    :math:`\eta Y_T s_T` agree. The reduced row echelon form of :math:`[M_K \mid -L_{W_0} \mid r]` (K columns
+    first) leaves, in its rows without K, the constraints on :math:`W_0` alone.
+
+    >>> F = feasible_initialisations(1, [2, 3], "zero", sympy.Rational(1, 3))
+    >>> F.consistent, F.dimension
+    (True, 1)
+    """
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    _check_convention(s0)
+    eta = sympy.Rational(sympy.nsimplify(eta))
+    D = 2 * d
+    kcols: dict[int, dict[tuple, int]] = {}
+    wcols: dict[int, dict[tuple, object]] = {}
+    rhs: dict[tuple, object] = {}
+
+    def add(table, col, key, value):
+        entry = table.setdefault(col, {})
+        entry[key] = entry.get(key, 0) + value
+
+    for T in Ts:
+        _check_dims(d, T, 2)
+        e = ar_laurent_tokens(d, T, s0)
+        expo = [[next(iter(x.terms)) if x.terms else None for x in et] for et in e]  # token entries are monomials
+        eT = expo[-1]
+        for i in range(d):
+            for m in range(D):
+                for j in range(D):
+                    for k in range(D):
+                        if eT[k] is None:
+                            continue
+                        col = ((i * D + m) * D + j) * D + k
+                        for t in range(T):
+                            if expo[t][m] is None or expo[t][j] is None:
+                                continue
+                            mono = tuple(a - b + c for a, b, c in zip(expo[t][m], expo[t][j], eT[k]))
+                            add(kcols, col, (T, i, mono), 1)
+        s = ar_laurent_sequence(d, T, s0)
+        for i in range(d):
+            for c_ in range(d):  # -(W_0 s_T - eta W_0 S_T s_T), column (i, c_) of vec(W_0)
+                for mono, c in s[T][c_].terms.items():
+                    add(wcols, i * d + c_, (T, i, mono), -c)
+            for t in range(1, T):
+                proj = _dot_conj(s[t], s[T])
+                for mono, c in (s[t + 1][i] * proj).terms.items():
+                    rhs[(T, i, mono)] = rhs.get((T, i, mono), 0) + eta * c
+                for c_ in range(d):
+                    for mono, c in (s[t][c_] * proj).terms.items():
+                        add(wcols, i * d + c_, (T, i, mono), eta * c)
+    unique = {}
+    for col, entries in kcols.items():
+        key = tuple(sorted((k, v) for k, v in entries.items() if v != 0))
+        if key:
+            unique.setdefault(key, col)
+    kept = [dict(k) for k in unique]
+    keys = sorted(set().union(*[set(c) for c in kept], *[set(c) for c in wcols.values()], set(rhs)))
+    index = {k: r for r, k in enumerate(keys)}
+    nk, nw = len(kept), d * d
+    sparse: dict[int, dict[int, object]] = {}
+
+    def put(row, col, value):
+        value = sympy.Rational(value)
+        if value != 0:
+            entry = sparse.setdefault(row, {})
+            new = entry.get(col, QQ(0)) + QQ(value.p, value.q)
+            if new:
+                entry[col] = new
+            else:
+                entry.pop(col, None)
+
+    for c, entries in enumerate(kept):
+        for k, v in entries.items():
+            put(index[k], c, v)
+    for c in range(nw):
+        for k, v in wcols.get(c, {}).items():
+            put(index[k], nk + c, v)
+    for k, v in rhs.items():
+        put(index[k], nk + nw, v)
+    R, pivots = DomainMatrix({r: e for r, e in sparse.items() if e}, (len(keys), nk + nw + 1), QQ).rref()
+    rank_model = sum(1 for p in pivots if p < nk)
+    rows = R.to_sdm()
+    consistent = nk + nw not in pivots
+    constraints = []
+    for r, p in enumerate(pivots):
+        if nk <= p < nk + nw:
+            row = rows.get(r, {})
+            constraints.append([str(sympy.Rational(int(row[c].numerator), int(row[c].denominator)))
+                                if c in row else "0" for c in range(nk, nk + nw + 1)])
+    dimension = nw - len(constraints) if consistent else -1
+    return FeasibleInitialisations(consistent, dimension, constraints, rank_model, len(keys), nk + nw)
+
+
+# Loss (3) under Assumption 2 as an exact quadratic form (fast path for large T_max) ----------------------------
+@dataclass(frozen=True)
+class Assumption2Quadratic:
+    r"""Loss (3) under Assumptions 1, 2 on :math:`\mathcal{C}_U` as :math:`\ell(m) = c_0 - 2g^\top m + m^\top G m`.
+
+    ``m`` is the vector of the products :math:`m_{kl} = a_kb_l` in the order (k, l) = (1,1), (1,2), ..., (4,2)
+    (that of :func:`product_symbols`); ``G`` (8 x 8), ``g`` (8) and ``c0`` are exact rationals (SymPy).
+    """
+
+    d: int
+    Tmax: int
+    s0: str
+    G: sympy.Matrix
+    g: sympy.Matrix
+    c0: sympy.Integer
+
+    def loss(self, a: Sequence, b: Sequence):
+        """Exact loss at parameters ``a`` (4 entries) and ``b`` (2 entries)."""
+        m = sympy.Matrix([sympy.nsimplify(x) * sympy.nsimplify(y) for x in a for y in b])
+        return sympy.nsimplify(self.c0 - 2 * (self.g.T * m)[0, 0] + (m.T * self.G * m)[0, 0])
+
+    def gd_form_minimum(self) -> tuple:
+        r"""The best loss with only :math:`a_3b_1 = \eta` non-zero (the GD form) and its η, exactly."""
+        k = 4  # index of m_31
+        eta = self.g[k] / self.G[k, k]
+        return sympy.nsimplify(self.c0 - self.g[k] ** 2 / self.G[k, k]), eta
+
+
+def assumption2_quadratic(d: int, Tmax: int, s0: str) -> Assumption2Quadratic:
+    r"""The exact quadratic form of loss (3) in the products :math:`m_{kl} = a_kb_l` (integer arithmetic).
+
+    The same quantity as :func:`population_loss_products`, built from the Laurent coefficients of the eight
+    features :math:`P_k(t)Q_l(t)` of model (4) without SymPy polynomials (Parseval: inner products of
+    coefficient vectors), so that :math:`T_{\max}` in the tens stays cheap.
+
+    >>> q = assumption2_quadratic(1, 2, "backward")
+    >>> q.c0, q.loss([0, 0, 0, 0], [0, 0])
+    (1, 1)
+    >>> ms = list(product_symbols().values())
+    >>> L = population_loss_products(2, 3, "first")
+    >>> q = assumption2_quadratic(2, 3, "first")
+    >>> sympy.expand(q.c0 - 2 * (q.g.T * sympy.Matrix(ms))[0, 0] + (sympy.Matrix(ms).T * q.G * sympy.Matrix(ms))[0, 0] - L)
+    0
+    """
+    _check_dims(d, Tmax, 2)
+    _check_convention(s0)
+    from collections import defaultdict
+
+    G = [[0] * 8 for _ in range(8)]
+    g = [0] * 8
+
+    def tok(t):  # s_t as a list of {exponent: coefficient}
+        if t >= 1:
+            return [{tuple((t - 1) if q == j else 0 for q in range(d)): 1} for j in range(d)]
+        if s0 == "backward":
+            return [{tuple(-1 if q == j else 0 for q in range(d)): 1} for j in range(d)]
+        if s0 == "first":
+            return [{(0,) * d: 1} for _ in range(d)]
+        return [{} for _ in range(d)]
+
+    def mul(p, q):
+        out = defaultdict(int)
+        for k1, v1 in p.items():
+            for k2, v2 in q.items():
+                out[tuple(a + b for a, b in zip(k1, k2))] += v1 * v2
+        return out
+
+    def conj(p):
+        return {tuple(-x for x in k): v for k, v in p.items()}
+
+    def dot(x, y):  # x^* y
+        out = defaultdict(int)
+        for xj, yj in zip(x, y):
+            for k, v in mul(conj(xj), yj).items():
+                out[k] += v
+        return out
+
+    for T in range(2, Tmax + 1):
+        feats = [[defaultdict(int) for _ in range(d)] for _ in range(8)]
+        sT, sT1 = tok(T), tok(T - 1)
+        for t in range(1, T + 1):
+            st, st1 = tok(t), tok(t - 1)
+            P = (dot(st, sT), dot(st, sT1), dot(st1, sT), dot(st1, sT1))
+            Q = (st, st1)
+            for k in range(4):
+                for l in range(2):
+                    for i in range(d):
+                        for key, v in mul(P[k], Q[l][i]).items():
+                            feats[2 * k + l][i][key] += v
+        for i in range(d):
+            target = tuple(T if q == i else 0 for q in range(d))
+            for a in range(8):
+                fa = feats[a][i]
+                g[a] += fa.get(target, 0)
+                for b in range(a, 8):
+                    fb = feats[b][i]
+                    small, large = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+                    val = sum(v * large.get(k, 0) for k, v in small.items())
+                    G[a][b] += val
+                    if b != a:
+                        G[b][a] += val
+    return Assumption2Quadratic(d, Tmax, s0, sympy.Matrix(G), sympy.Matrix(g), sympy.Integer(d * (Tmax - 1)))

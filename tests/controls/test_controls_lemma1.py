@@ -1,5 +1,7 @@
 """Controls for Lemma 1: each check fails on a wrong construction; the failing checks pass on the right input."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -65,3 +67,39 @@ def test_first_token_backward_passes_when_s0_is_a_function_of_s1():
     identity = [np.eye(lemma1.D, dtype=complex)[None].repeat(4, 0)]
     out = lemma1.check_first_token_backward(contexts=identity)(RunContext(seed=0))
     assert out.passed is True and out.metrics["lower_bound"] == 0.0
+
+
+# --- s_0 = s_1 and the mean-square readings ------------------------------------------------------------------
+@negative_control("lemma1", "first-token-first")
+def test_first_token_first_fails_with_a_zero_valued_start_position():
+    """A start position of value 0 makes head 2 return ~0 at t = 1, not s_1."""
+    out = lemma1.check_first_token_first(layer_factory=lambda c: lemma1.a1_layer(c, True))(RunContext(seed=0))
+    assert out.passed is False
+
+
+@negative_control("lemma1", "mean-square-positional-zero")
+def test_mean_square_positional_fails_on_the_paper_and_for_s0_minus_s1():
+    assert _status("mean-square-positional-zero") == "failed"
+    out = lemma1.check_mean_square_positional(-1)(RunContext(seed=0))
+    assert out.passed is False and out.metrics["floor_per_d"]["3"] == "12/5"
+
+
+@positive_control("lemma1", "mean-square-positional-zero")
+def test_mean_square_positional_passes_when_the_target_is_s1():
+    """With s_0 = s_1 the positional-only layer has nothing to correct: the floor is 0."""
+    assert lemma1.check_mean_square_positional(1)(RunContext(seed=0)).passed is True
+
+
+@negative_control("lemma1", "mean-square-content-zero")
+def test_content_judge_fails_when_the_errors_stay_at_the_floor():
+    ev = copy.deepcopy(lemma1.content_evidence(0, "quick"))
+    for h in ev["heldout_mse"]:
+        ev["heldout_mse"][h] = [0.5 for _ in ev["heldout_mse"][h]]
+    assert lemma1.judge_content(ev).passed is False
+
+
+def test_content_judge_passes_on_an_exact_realisation_and_is_undecided_on_the_paper():
+    ev = copy.deepcopy(lemma1.content_evidence(0, "quick"))
+    assert lemma1.judge_content(ev).passed is None
+    ev["heldout_mse"][str(ev["profile"]["heads"][-1])][0] = 0.0
+    assert lemma1.judge_content(ev).passed is True

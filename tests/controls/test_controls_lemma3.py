@@ -7,7 +7,7 @@ from ical_verify.proofs_check.claim import RunContext
 from ical_verify.proofs_check.runner import run_claim
 from ical_verify.theory import diagonal_attention as th
 
-from negative_controls import negative_control
+from negative_controls import negative_control, positive_control
 
 _GOOD = th.lemma3_parameters
 
@@ -41,3 +41,17 @@ def test_the_unitary_optimum_also_predicts_exactly_on_orthogonal_contexts(monkey
     monkeypatch.setattr(th, "lemma3_parameters", _unitary_optimum)
     r = run_claim("lemma3", RunContext(seed=0), only=["symbolic-exact-prediction"])
     assert r.checks[0].status == "passed"
+
+
+@negative_control("lemma3", "unitary-contexts")
+def test_unitary_check_fails_on_the_paper_and_on_mis_scaled_parameters(monkeypatch):
+    assert run_claim("lemma3", RunContext(seed=0), only=["unitary-contexts"]).checks[0].status == "failed"
+    monkeypatch.setattr(th, "lemma3_parameters", _wrong_scale)
+    assert run_claim("lemma3", RunContext(seed=0), only=["unitary-contexts"]).checks[0].status == "failed"
+
+
+@positive_control("lemma3", "unitary-contexts")
+def test_unitary_check_passes_for_the_unitary_optimum(monkeypatch):
+    """Proposition 3's parameters (C = I, p = e_T) predict exactly on C_U: the check can pass."""
+    monkeypatch.setattr(th, "lemma3_parameters", _unitary_optimum)
+    assert run_claim("lemma3", RunContext(seed=0), only=["unitary-contexts"]).checks[0].status == "passed"

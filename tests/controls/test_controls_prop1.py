@@ -17,9 +17,11 @@ def fresh_caches():
     """The construction identities and the Gröbner certificate are cached per run: recompute them per control."""
     prop1.construction_identities.cache_clear()
     prop1._counterexample.cache_clear()
+    prop1.feasible_sets.cache_clear()
     yield
     prop1.construction_identities.cache_clear()
     prop1._counterexample.cache_clear()
+    prop1.feasible_sets.cache_clear()
 
 
 def _status(check, ctx=None):
@@ -33,11 +35,12 @@ def _transposed8(d, eta):
 
 
 @negative_control("prop1", "w0-0-construction-zero", "w0-0-construction-backward", "w0-0-torch-zero",
-                  "corrected-backward")
+                  "corrected-backward", "w0-0-construction-first")
 def test_construction_checks_fail_on_a_transposed_construction(monkeypatch):
     good = aa.construction8
     monkeypatch.setattr(aa, "construction8", lambda d, eta: (good(d, eta)[0].T, good(d, eta)[1]))
-    for check in ("w0-0-construction-zero", "w0-0-construction-backward", "w0-0-torch-zero", "corrected-backward"):
+    for check in ("w0-0-construction-zero", "w0-0-construction-backward", "w0-0-torch-zero", "corrected-backward",
+                  "w0-0-construction-first"):
         prop1.construction_identities.cache_clear()
         assert _status(check) == "failed", check
 
@@ -68,7 +71,7 @@ def test_corrected_backward_fails_against_the_loss_without_the_pair(monkeypatch)
 def test_one_head_check_fails_for_a_w0_off_the_family():
     assert _status("any-w0-one-head-zero") == "failed"
     out = prop1.check_any_w0_one_head(sympy.Matrix([[0, 1], [0, 0]]))(RunContext(seed=0))
-    assert out.passed is False and out.severity == "wording"
+    assert out.passed is False and out.severity == "substantive"
 
 
 @positive_control("prop1", "any-w0-one-head-zero")
@@ -101,3 +104,31 @@ def test_corrected_zero_fails_on_wrong_constructions():
     ctx = RunContext(seed=0)
     assert prop1.check_corrected_zero(one_head=wrong_one)(ctx).passed is False
     assert prop1.check_corrected_zero(two_heads=wrong_two)(ctx).passed is False
+
+
+# --- s_0 = s_1 -------------------------------------------------------------------------------------------------
+@positive_control("prop1", "w0-0-construction-first")
+def test_first_construction_passes_against_the_loss_with_the_pair_s1_s1(monkeypatch):
+    """Fed the inner loss with the pair (s_0, s_1) = (s_1, s_1) that the tokens carry, the comparison passes."""
+    good = gs.gradient_step
+    monkeypatch.setattr(gs, "gradient_step", lambda W0, seq, eta, first=1: good(W0, seq, eta, 0))
+    assert _status("w0-0-construction-first") == "passed"
+
+
+@negative_control("prop1", "feasible-w0-first")
+def test_feasible_check_fails_on_the_paper_and_under_backward():
+    assert _status("feasible-w0-first") == "failed"
+    out = prop1.check_feasible_w0("backward", cases=((2, (2, 3), (sympy.Rational(1, 3),)),))(RunContext(seed=0))
+    assert out.passed is False and out.metrics["zero_feasible"]["d=2,eta=1/3"] is False
+
+
+@positive_control("prop1", "feasible-w0-first")
+def test_feasible_check_passes_under_zero_padding_where_two_heads_reach_every_w0():
+    out = prop1.check_feasible_w0("zero")(RunContext(seed=0))
+    assert out.passed is True and all(out.metrics["zero_feasible"].values())
+
+
+@negative_control("prop1", "corrected-first")
+def test_corrected_first_fails_with_a_wrong_kappa():
+    wrong = prop1.check_corrected_first(kappa_fn=lambda d, eta: eta / (1 + eta))  # d missing
+    assert wrong(RunContext(seed=0)).passed is False

@@ -3,6 +3,7 @@ derived (right) input."""
 
 import copy
 
+import pytest
 import sympy
 
 from ical_verify.proofs_check.claim import RunContext
@@ -79,3 +80,69 @@ def test_trained_judges_fail_on_a_wrong_step_size():
         assert prop2.judge_trained(ev).passed is True
         ev["eta_star"] *= 1.1  # the judge fed a wrong optimum
         assert prop2.judge_trained(ev).passed is False
+
+
+# --- s_0 = s_1 -------------------------------------------------------------------------------------------------
+@pytest.fixture
+def fresh_first_caches():
+    """The family minima and quadratic forms are cached per convention: controls that feed another loss clear them."""
+    cached = (prop2.family_minimum, prop2.quadratic)
+    for f in cached:
+        f.cache_clear()
+    yield
+    for f in cached:
+        f.cache_clear()
+
+
+@negative_control("prop2", "minimisers-first")
+def test_minimisers_first_fails_on_the_paper_and_with_the_derived_gd_step(fresh_first_caches):
+    assert _status("minimisers-first") == "failed"
+    # the best GD-form step size under s_0 = s_1 instead of the printed eta*: still beaten
+    out = prop2.check_minimisers_first(eta=lambda d, T: aa.assumption2_quadratic(d, T, "first").gd_form_minimum()[1])(CTX)
+    assert out.passed is False
+
+
+@positive_control("prop2", "minimisers-first")
+def test_minimisers_first_passes_on_a_loss_whose_minimisers_are_the_printed_ones(monkeypatch, fresh_first_caches):
+    """Fed the loss of s_0 = W^(-1)s_1 (where the printed conditions are the minimisers), nothing beats them."""
+    monkeypatch.setattr(prop2, "quadratic", lambda s0, d, T: aa.assumption2_quadratic(d, T, "backward"))
+    assert prop2.check_minimisers_first()(CTX).passed is True
+
+
+@negative_control("prop2", "optimal-map-is-gd-step-first", "corrected-first")
+def test_first_map_and_corrected_checks_fail_on_wrong_inputs(monkeypatch, fresh_first_caches):
+    assert _status("optimal-map-is-gd-step-first") == "failed"
+    # the corrected statement says the minimiser is far from the GD form: under s_0 = W^(-1)s_1 it is not
+    monkeypatch.setattr(prop2, "S0_FIRST", "backward")
+    assert prop2.check_corrected_first()(CTX).passed is False
+
+
+@positive_control("prop2", "optimal-map-is-gd-step-first")
+def test_first_map_check_passes_under_zero_padding(monkeypatch, fresh_first_caches):
+    """Computed under zero padding (a GD step on (5) is representable and the GD form is optimal), the check passes."""
+    monkeypatch.setattr(prop2, "S0_FIRST", "zero")
+    assert prop2.check_gd_map_first()(CTX).passed is True
+
+
+@negative_control("prop2", "initialisation-lambda")
+def test_initialisation_check_fails_on_the_paper_and_on_a_mis_scaled_w_step(monkeypatch):
+    assert _status("initialisation-lambda") == "failed"
+    good = prop2._w_gd_map
+    monkeypatch.setitem(prop2.ITERATES, "W", lambda seq, eta: [x + x * x for x in good(seq, eta)])  # not linear in eta
+    assert prop2.check_initialisation("W")(CTX).passed is False
+
+
+@positive_control("prop2", "initialisation-lambda")
+def test_initialisation_check_passes_with_the_iterate_w():
+    assert prop2.check_initialisation("W")(CTX).passed is True
+
+
+@negative_control("prop2", "cross-reference-proposition")
+def test_cross_reference_fails_on_the_paper_and_for_proposition_3():
+    assert _status("cross-reference-proposition") == "failed"
+    assert prop2.check_cross_reference("Proposition 3")(CTX).passed is False
+
+
+@positive_control("prop2", "cross-reference-proposition")
+def test_cross_reference_passes_for_proposition_1():
+    assert prop2.check_cross_reference("Proposition 1")(CTX).passed is True

@@ -69,3 +69,26 @@ S0_WHERE = {
     S0_ZERO: "the paper's convention in the proof of Proposition 1 (A.2) and in its experiments (§6, Figure 5)",
     S0_BACKWARD: "the paper's convention in (9), Lemma 4 and Propositions 2 and 8 (A.3)",
 }
+
+# A third value of s_0 (an independent referee's reading): s_0 = s_1, the first token repeated. The paper's only
+# use of the symbol s_0 is the remark after A.4 ("considering arbitrary real values for the vector s_0 = s"), where
+# it names the initial token of the sequence (s, lambda s, ...), i.e. s_1 in the indexing of §3; and Lemma 1's own
+# construction (A.1) outputs s_1 in the s_0 slot at t = 1 (the head meant to attend to t - 1 has only t' = 1).
+S0_FIRST = "first"
+S0_CONVENTIONS[S0_FIRST] = r"s_0 = s_1\ \text{(the first token repeated; } s_0 = 1_d \text{ on the paper's data)}"
+S0_WHERE[S0_FIRST] = ("what Lemma 1's own construction (A.1) outputs at t = 1 (head 2 has only t' = 1 to attend to) "
+                      "and the paper's only use of the symbol s_0 (the remark after A.4, where 's_0 = s' is the "
+                      "initial token)")
+#: The three readings, in the order the claims list them.
+S0_READINGS = (S0_ZERO, S0_BACKWARD, S0_FIRST)
+S0_DEFINITION_READINGS = (
+    S0_DEFINITION + r"\ \text{A third value is implied elsewhere: } s_0 = s_1 \text{ (A.1's two heads output } "
+    r"(0, s_1, s_1) \text{ at } t = 1\text{; the remark after A.4 calls the initial token } s_0 = s\text{)}."
+)
+#: How the three readings relate (each §4 claim's reading 'why' cites it).
+S0_RELATION = (
+    "No single reading makes Lemma 1 (as proved), Proposition 1 at W_0 = 0 and Proposition 2 (as printed) true at "
+    "once: A.1's construction builds e_1 only under s_0 = s_1; construction (8) is the GD step on (5) from W_0 = 0 only "
+    "under s_0 = 0; Proposition 2's minimisers and eta* hold only under s_0 = W^(-1)s_1 (prop2's artefact "
+    "three-readings computes the table)."
+)

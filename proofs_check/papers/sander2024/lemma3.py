@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...claim import Check, CheckOutcome, Claim
+import sympy
+
+from ...claim import Artefact, ArtefactOutcome, Check, CheckOutcome, Claim, Reading
 from ._common import ASSUMPTION_1, ASSUMPTION_3, C_MATRIX, CONVERSION_NOTE, MODEL_6
 from .proofs.a8_lemma3 import PROOF
 from .proofs.certificates import lemma3_all_sizes
@@ -95,6 +97,48 @@ def check_torch(ctx) -> CheckOutcome:
                          "tolerance": tol, "heads": int(A.shape[0])}, summary=summary, scope="d = 10, T <= 15")
 
 
+def check_unitary_contexts(ctx) -> CheckOutcome:
+    """Lemma 3's parameters on C_U (Assumption 1's other family, independent phases): the exact loss E||T(e) - λ^T||^2
+    for δ <= 3, T = 2..6 (zero iff the lemma's conclusion holds on C_U)."""
+    from ical_verify.theory import diagonal_attention as th
+
+    rows = []
+    for delta in (1, 2, 3):
+        for T in range(2, 7):
+            C, p = th.lemma3_parameters(delta, T)
+            rows.append({"delta": delta, "T": T, "loss": str(th.population_loss(C, p, T, "unitary"))})
+    nonzero = [r for r in rows if sympy.sympify(r["loss"]) != 0]
+    passed = not nonzero
+    per = sorted({(r["delta"], r["loss"]) for r in rows})
+    summary = ("On C_U the parameters predict λ^T exactly (exact loss 0, δ <= 3, T <= 6)." if passed else
+               "On C_U (independent phases) the parameters do not predict λ^T: exact loss "
+               + ", ".join(f"{loss} at δ = {d}" for d, loss in per) + " for every T = 2..6 (2 per coordinate).")
+    detail = summary + (" The lemma pairs λ_(2i) with λ̄_(2i-1) (the blocks J): it needs C_O. Severity: convention — "
+                        "§5.2 ('Orthogonal context matrices') states C = C_O; Assumption 1, which the statement cites, "
+                        "also covers C_U." if not passed else "")
+    return CheckOutcome(passed, detail, {"cases": rows}, summary=summary, severity=None if passed else "convention",
+                        scope="δ <= 3, 2 <= T <= 6 (exact)")
+
+
+def cross_reference_artefact(ctx) -> ArtefactOutcome:
+    """§5.2 says 'For a full proof, refer to Appendix A.5': A.5 proves Proposition 3 (C_U), A.8 proves Lemma 3."""
+    from ical_verify.theory import certify as cf
+    from ical_verify.theory import diagonal_attention as th
+
+    from .proofs.a5_prop3 import conditions_printed
+
+    C, p = th.lemma3_parameters(1, 4)
+    a5 = [sympy.nsimplify(e) for e in conditions_printed(C, p)]
+    violated = [str(e) for e in a5 if e != 0]
+    cert = cf.certify_lemma3()
+    return ArtefactOutcome(
+        "A note on the text around the lemma (no vote): '§5.2: For a full proof, refer to Appendix A.5'. A.5's "
+        f"conclusion (P_(T-1,t) = 0 for t != T, p_(T-1,T) C_ii = 1, C_ij = 0 for i != j) is violated by Lemma 3's "
+        f"parameters (δ = 1, T = 4: non-zero conditions {violated}); A.5 is the proof of Proposition 3 (C_U). The "
+        f"lemma's proof is A.8: {cert.summary()}. The reference should read A.8 (a typo-level slip outside the "
+        "statement).", metrics={"a5_conditions_violated": violated, "a8_certificate_holds": cert.holds})
+
+
 CLAIM = Claim(
     id="lemma3",
     proof=PROOF,
@@ -112,7 +156,14 @@ CLAIM = Claim(
     conventions=(CONVERSION_NOTE,
                  "The statement holds for any heads with B*ᵀA* = ½ diag(J, ..., J); the checks draw random ones "
                  "(H = δ, the rank of that matrix).",
-                 "§5.2 refers to 'Appendix A.5' for the proof; it is in A.8 (a slip in the cross-reference)."),
+                 "Read in context: the lemma sits in §5.2 'Orthogonal context matrices' and pairs λ_(2i) with λ̄_(2i-1) "
+                 "(the blocks J), so C = C_O. Assumption 1, which the statement cites, covers C_U too; that reading "
+                 "is reported (it fails).",
+                 "§5.2 refers to 'Appendix A.5' for the proof; it is in A.8 (a slip in the cross-reference, outside "
+                 "the statement; artefact proof-cross-reference)."),
+    notes=("Two slips around the lemma, neither in the statement: the proof is in Appendix A.8, not A.5 (A.5 proves "
+           "Proposition 3, whose conclusion Lemma 3's parameters violate); and Assumption 1 lets C be C_U, under "
+           "which the lemma fails (exact loss 2 per coordinate), while §5.2 is about C_O."),
     checks=(
         Check("symbolic-exact-prediction", "symbolic", "printed", check_symbolic,
               "model (6) with Lemma 3's parameters (random heads) predicts λ^T identically on C_O (δ <= 3, T <= 6)"),
@@ -120,5 +171,22 @@ CLAIM = Claim(
               "PyTorch model (6) with Lemma 3's parameters (random δ heads), d = 10, T_max = 15"),
         Check("certified-all-delta-T", "symbolic", "printed", lemma3_all_sizes(),
               "Lemma 3 for every δ and T (symbolic exponents)"),
+        Check("unitary-contexts", "symbolic", "printed", check_unitary_contexts,
+              "Lemma 3's parameters on C_U (Assumption 1's other family): exact loss", severity="convention"),
+    ),
+    readings=(
+        Reading("orthogonal", r"\mathcal{C} = \mathcal{C}_O\ (§5.2)",
+                ("symbolic-exact-prediction", "torch-exact-prediction", "certified-all-delta-T"), adopted=True,
+                why="the lemma sits in §5.2 'Orthogonal context matrices', its blocks J pair λ_(2i) with "
+                    "λ̄_(2i-1), and its proof (A.8) uses λ_(2i) = λ̄_(2i-1): read in context, C = C_O."),
+        Reading("unitary", r"\mathcal{C} = \mathcal{C}_U\ (\text{Assumption 1 also allows it})",
+                ("unitary-contexts",),
+                why="'Suppose assumptions 1, 3' and Assumption 1 defines both C_U and C_O, so a literal reader could "
+                    "take C_U; under it the conclusion fails (the C_U counterpart is Proposition 3, with C = I/p_T). "
+                    "Not adopted: the section and the J blocks fix C_O."),
+    ),
+    artefacts=(
+        Artefact("proof-cross-reference", cross_reference_artefact,
+                 "'For a full proof, refer to Appendix A.5': A.5 proves Proposition 3; A.8 proves the lemma (no vote)"),
     ),
 )

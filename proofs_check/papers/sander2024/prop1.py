@@ -8,7 +8,14 @@ with one parameter :math:`\\theta_0` for every prefix length T, under each s_0 c
   :math:`W_0 = \\mathrm{diag}(1, 0)`, every step size), one head does for :math:`W_0 = 1_d v^\\top`, two heads for
   every real :math:`W_0`;
 - :math:`s_0 = W^{-1}s_1`: no number of heads gives a GD step on (5) from any :math:`W_0` (exact rank
-  certificate); construction (8) is the GD step on (5) extended by the pair :math:`(s_0, s_1)`.
+  certificate); construction (8) is the GD step on (5) extended by the pair :math:`(s_0, s_1)`;
+- :math:`s_0 = s_1` (what Lemma 1's construction outputs): for a step size η the initialisations some number of
+  heads reaches are exactly :math:`\\{W_0 : W_0 1_d = \\tfrac{d\\eta}{1 + d\\eta} 1_d\\}` (exact, d <= 3, three η),
+  which excludes :math:`W_0 = 0`: construction (8) is the GD step on (5) plus the pair :math:`(s_1, s_1)`.
+
+Severity of "W_0 is any gradient descent initialization" under zero padding: substantive. Model (4) is one head
+as printed, and the quantifier over W_0 is part of the statement's mathematics; it is false (no θ_0 for
+:math:`W_0 = \\mathrm{diag}(1, 0)`); harmless downstream (the paper only uses :math:`W_0 = 0`).
 
 On general (not norm-preserving) sequences the model is cubic-homogeneous and no θ gives the step from
 :math:`W_0 \\neq 0`: a derivation kept as an artefact (the paper states Proposition 1 on its data).
@@ -16,8 +23,8 @@ On general (not norm-preserving) sequences the model is cubic-homogeneous and no
 
 from ...claim import Claim, Reading
 from .proofs.a2_prop1 import PROOF
-from ._common import (HERMITIAN, INNER_LOSS_5, MODEL_4, S0_BACKWARD, S0_CONVENTIONS, S0_DEFINITION, S0_WHERE,
-                      S0_ZERO)
+from ._common import (HERMITIAN, INNER_LOSS_5, MODEL_4, S0_BACKWARD, S0_CONVENTIONS, S0_DEFINITION_READINGS,
+                      S0_FIRST, S0_RELATION, S0_WHERE, S0_ZERO)
 
 CLAIM = Claim(
     id="prop1",
@@ -41,7 +48,7 @@ CLAIM = Claim(
         "Definition 1": (r"\mathcal{T}_{\theta^*}(e_{1:T}) = \psi_\gamma(e_{1:T}) = \gamma s_\tau,\ "
                          r"\gamma = \Gamma_{\theta^*}(e_{1:T})"),
         "hermitian product": HERMITIAN,
-        "s_0": S0_DEFINITION,
+        "s_0": S0_DEFINITION_READINGS,
     },
     assumptions=(r"$\mathcal{W} = \mathcal{U}(\mathcal{C}_U)$ (unitary contexts), $s_1 = 1_d$, $s_{t+1} = W s_t$: "
                  r"the data of §4, stated before (4).",),
@@ -53,7 +60,13 @@ CLAIM = Claim(
         "The parameters A, B are real, as the trained W_K^T W_Q and W_O W_V are; then W_0 must be real (the "
         "output's coefficients in lambda are real). The Gröbner certificates hold even for complex parameters.",
         "Proof A.2 treats W_0 = 0 'for simplicity' and defers to Von Oswald et al. (2023b); the statement says any W_0.",
-        "Each s_0 convention is a reading (definition 's_0'); zero padding is adopted (proof A.2 needs it).",
+        "Each of the three values of s_0 (0, W^(-1)s_1, s_1) is a reading (definition 's_0'); zero padding is "
+        "adopted (proof A.2 needs it).",
+        "Severity of a failure of 'W_0 is any gradient descent initialization': substantive. The statement asserts "
+        "the existence of theta_0 for every W_0 for model (4), which is one head as printed; that quantifier is "
+        "mathematical content, and it is false. It would be 'wording' if the words merely said more than the "
+        "mathematics shown while the mathematics stated were true; here the mathematics stated is false. Harmless "
+        "downstream: the paper only uses W_0 = 0 (Proposition 2).",
     ),
 )
 
@@ -70,7 +83,7 @@ from ical_verify.theory import gradient_step as gs  # noqa: E402
 
 from ...claim import Artefact, ArtefactOutcome, Check, CheckOutcome, DerivedExpression  # noqa: E402
 
-NAMES = {S0_BACKWARD: "s_0 = W^(-1)s_1", S0_ZERO: "s_0 = 0"}
+NAMES = {S0_BACKWARD: "s_0 = W^(-1)s_1", S0_ZERO: "s_0 = 0", S0_FIRST: "s_0 = s_1"}
 CASES8 = ((1, 2), (1, 3), (2, 2), (2, 3), (2, 4))
 #: The counterexample to "any W_0" with one head (d = 2): W_0 = e_1 e_1^T, every step size eta != 0.
 W0_COUNTEREXAMPLE = sympy.diag(1, 0)
@@ -102,6 +115,8 @@ def construction_identities(cases=CASES8) -> dict:
                 seq = list(base)
                 if s0 == S0_ZERO:
                     seq[0] = sympy.zeros(d, 1)
+                elif s0 == S0_FIRST:
+                    seq[0] = seq[1]
                 out = aa.model4_output(A, B, seq)
                 z = sympy.zeros(d, 1)
                 d5 = (out - gs.gradient_step(sympy.zeros(d, d), seq, eta, 1) * seq[-1]).applyfunc(sympy.expand)
@@ -128,8 +143,7 @@ def check_construction8(s0: str, severity: str = "substantive"):
                   f"'eta sum_(t=1)^T s_t s_(t-1)^T s_T' is the gradient step only when the t = 1 term vanishes).")
         if not ok and severity == "convention":
             detail += (" Severity: convention — the identity holds under zero padding, the convention of A.2 and of "
-                       "the experiments; under s_0 = W^(-1)s_1 (the convention of (9)) the tokens carry the pair "
-                       "(s_0, s_1) that (5) leaves out.")
+                       f"the experiments; under {NAMES[s0]} the tokens carry the pair (s_0, s_1) that (5) leaves out.")
         summary = (f"(8) is one GD step on (5) from W_0 = 0 under {NAMES[s0]}: exact for generic sequences, "
                    f"{n} cases" if ok else
                    f"(8) under {NAMES[s0]} gives the GD step on (5) plus eta s_1 s_0^* s_T (generic sequences, {n} "
@@ -207,19 +221,25 @@ def check_any_w0_one_head(W0=W0_COUNTEREXAMPLE, Ts=COUNTEREXAMPLE_TS):
             detail += ("Both are [1]: no parameters, real or complex, for any step size. So 'W_0 is any gradient "
                        "descent initialization' fails for model (4) (one head) on the paper's data. What holds "
                        "(corrected-zero): W_0 = 0 by (8), W_0 = 1_d v^T with one head, every real W_0 with two heads "
-                       "(for d = 1 every W_0 is 1 v). With theta_0 allowed to depend on T, one head reaches W_0 = I_2 "
-                       "for each single T (tests/test_prop1.py). Severity: wording — proof A.2 shows W_0 = 0 only, "
-                       "'for simplicity', deferring to Von Oswald et al.; nothing in the paper uses W_0 != 0 "
-                       "(Proposition 2 compares with W_0 = 0), and two heads give the step from every W_0.")
+                       "(for d = 1 every W_0 is 1 v). Two heads are enough: the suite's two-head construction is exact "
+                       "on every norm-preserving sequence with |s_1|^2 = d (corrected-zero); a three-head construction "
+                       "(a GD head plus two heads that telescope to 2|s_T|^2 Y s_T) is exact too, but not needed. With "
+                       "theta_0 allowed to depend on T, one head reaches W_0 = I_2 for each single T "
+                       "(tests/test_prop1.py). Severity: substantive — model (4) is one head as printed ('a one-head "
+                       "attention layer', §4) and the statement quantifies over W_0: that is mathematical content, and "
+                       "it is false. It is not 'wording' (words that say more than the mathematics shown while the "
+                       "mathematics stated holds): the mathematics stated fails. Harmless downstream: proof A.2 treats "
+                       "W_0 = 0 only, 'for simplicity', and nothing in the paper uses W_0 != 0 (Proposition 2 compares "
+                       "with W_0 = 0).")
         summary = (f"one head of (4) gives the GD step from W_0 = {sympy.Matrix(W0).tolist()} (d = {d}, C_U, s_0 = 0): "
-                   + ("yes" if res.feasible else "no, for no step size (Gröbner basis [1]); "
-                      "W_0 = 1_d v^T needs one head, any real W_0 two"))
+                   + ("yes" if res.feasible else "no, for no step size (Gröbner basis [1]): 'any W_0' is false for "
+                      "the one-head model (substantive); one head reaches W_0 = 1_d v^T, two heads every real W_0"))
         return CheckOutcome(res.feasible, detail, {"W0": str(sympy.Matrix(W0).tolist()), "T": list(Ts),
                                                    "feasible": res.feasible, "equations": res.n_equations,
                                                    "unknowns": res.n_unknowns,
                                                    "groebner_normalised": res.groebner_normalised[:10],
                                                    "groebner_zero": res.groebner_zero[:10]},
-                            summary=summary, severity=None if res.feasible else "wording",
+                            summary=summary, severity=None if res.feasible else "substantive",
                             scope=f"d = {d}, T in {list(Ts)}, every eta != 0")
 
     return run
@@ -351,6 +371,107 @@ def general_sequences_artefact(ctx) -> ArtefactOutcome:
         metrics={"cubic_homogeneous": cubic, "linear_coefficient": str(lin)})
 
 
+# --- s_0 = s_1: the initialisations some number of heads reaches, for a fixed step size -----------------------
+#: (d, prefix lengths T, step sizes) of the exact feasible-set computations (theta_0 shared by the T)
+FEASIBLE_CASES = ((1, (2, 3, 4), (sympy.Rational(1, 3), sympy.Rational(3, 10), sympy.Integer(2))),
+                  (2, (2, 3, 4), (sympy.Rational(1, 3), sympy.Rational(3, 10), sympy.Integer(2))),
+                  (3, (2, 3, 4), (sympy.Rational(1, 3), sympy.Rational(3, 10), sympy.Integer(2))))
+
+
+@functools.lru_cache(maxsize=None)
+def feasible_sets(s0: str, cases=FEASIBLE_CASES) -> dict:
+    """Exact feasible-W_0 sets (any number of heads) per (d, eta): theory.augmented_attention.feasible_initialisations."""
+    return {(d, eta): aa.feasible_initialisations(d, Ts, s0, eta) for d, Ts, etas in cases for eta in etas}
+
+
+def kappa(d, eta):
+    """The value W_0 1_d = kappa 1_d of the feasible initialisations under s_0 = s_1: d eta / (1 + d eta)."""
+    return sympy.Rational(d) * eta / (1 + d * eta)
+
+
+def check_feasible_w0(s0: str, cases=FEASIBLE_CASES, severity: str = "convention"):
+    """Check factory: 'W_0 is any initialization' with any number of heads, for fixed step sizes (exact rref over Q).
+
+    Passes iff every W_0 is reached (the feasible set is all of R^(d x d)) in every case; a superset of the one-head
+    model (4), so a failure here is a failure of the statement."""
+
+    def run(ctx) -> CheckOutcome:
+        res = feasible_sets(s0, cases)
+        every = all(F.consistent and F.dimension == d * d for (d, _), F in res.items())
+        zero_in = {f"d={d},eta={eta}": F.contains(sympy.zeros(d, d)) for (d, eta), F in res.items()}
+        rows = "; ".join(f"d = {d}, eta = {eta}: {'dimension ' + str(F.dimension) + ' of ' + str(d * d) if F.consistent else 'empty'}"
+                         f", W_0 = 0 {'in' if zero_in[f'd={d},eta={eta}'] else 'not in'} it"
+                         for (d, eta), F in res.items())
+        detail = (f"{NAMES[s0]}, C_U data, theta_0 shared by T in {list(cases[0][1])}: for a fixed step size the "
+                  f"conditions are linear in (K, W_0), K = sum_h vec(B'_h) vec(A~_h)^T (every K is a sum of heads), so "
+                  f"the initialisations W_0 that some number of heads reaches form an affine set, computed exactly "
+                  f"(reduced row echelon form over Q): {rows}. ")
+        if every:
+            detail += "Every W_0 is reached: with enough heads 'W_0 is any initialization' holds here."
+        else:
+            detail += ("Not every W_0 is reached, whatever the number of heads, so the one-head model (4) does not "
+                       "give the step from every W_0 either" + (", and not even from W_0 = 0: construction (8) is no "
+                                                                 "GD step on (5)" if not any(zero_in.values()) else "")
+                       + f". Severity: {severity} — under zero padding (A.2's convention) W_0 = 0 is reached by (8) and "
+                         f"every W_0 by two heads.")
+        F2 = res[next(k for k in res if k[0] == 2)]
+        summary = (f"{NAMES[s0]}: every W_0 is reached by some number of heads (exact, d <= 3)" if every else
+                   f"{NAMES[s0]}: the W_0 reached by any number of heads form a set of dimension "
+                   f"{F2.dimension if F2.consistent else 'none (empty)'} of 4 at d = 2"
+                   + (", without W_0 = 0" if not any(zero_in.values()) else "") + " (exact, d <= 3, "
+                   + f"{sum(len(e) for _, _, e in cases)} step sizes)")
+        return CheckOutcome(every, detail, {"cases": {f"d={d},eta={eta}": dataclasses.asdict(F)
+                                                      for (d, eta), F in res.items()}, "zero_feasible": zero_in},
+                            summary=summary, severity=None if every else severity,
+                            scope="; ".join(f"d = {d}, T in {list(Ts)}, eta in {[str(e) for e in etas]}"
+                                            for d, Ts, etas in cases))
+
+    return run
+
+
+def check_corrected_first(cases=FEASIBLE_CASES, kappa_fn=None):
+    """Check factory: under s_0 = s_1 the feasible set is exactly {W_0 : W_0 1 = kappa 1}, kappa = d eta/(1 + d eta),
+    and (8) is one GD step from 0 on (5) plus the pair (s_1, s_1) (generic sequences)."""
+
+    def run(ctx) -> CheckOutcome:
+        kap = kappa_fn or kappa
+        res = feasible_sets(S0_FIRST, cases)
+        rows, ok = {}, True
+        for (d, eta), F in res.items():
+            k = kap(d, eta)
+            base = k * sympy.eye(d)
+            directions = [base + sympy.Matrix(d, d, lambda i, j: (1 if j == c else -1 if j == c + 1 else 0)
+                                               if i == r else 0) for r in range(d) for c in range(d - 1)]
+            good = (F.consistent and F.dimension == d * d - d and F.contains(base)
+                    and all(F.contains(W) for W in directions))
+            rows[f"d={d},eta={eta}"] = {"kappa": str(k), "dimension": F.dimension, "equals_set": bool(good)}
+            ok &= bool(good)
+        pair = all(v["equals_gd_on_5_plus_pair_s0_s1"] for k_, v in construction_identities().items()
+                   if k_.startswith(S0_FIRST + ","))
+        passed = ok and pair
+        return CheckOutcome(passed, f"s_0 = s_1, C_U data: the feasible initialisations (any number of heads) are "
+                            f"exactly {{W_0 : W_0 1_d = kappa 1_d}}, kappa = d eta/(1 + d eta) — the affine set of "
+                            f"dimension d^2 - d through kappa I with directions E_rc - E_r,c+1, contained in the computed "
+                            f"set of the same dimension: " + ", ".join(f"{k_}: kappa = {v['kappa']}, {v['equals_set']}"
+                                                                        for k_, v in rows.items())
+                            + f". Construction (8) equals one GD step from W_0 = 0 on (5) plus the pair (s_1, s_1) "
+                            f"(L~(W) = (5) + 1/2 |s_1 - W s_1|^2), generic sequences, (d, T) in {list(CASES8)}: {pair}.",
+                            {"cases": rows, "construction8_is_gd_on_5_plus_pair": pair}, corrected=CORRECTED_FIRST,
+                            summary=(f"s_0 = s_1: the reachable W_0 are exactly those with W_0 1_d = d eta/(1 + d eta) "
+                                     f"1_d ({len(rows)} exact cases, d <= 3), and (8) is GD on (5) plus the pair "
+                                     f"(s_1, s_1): {passed}"),
+                            scope="; ".join(f"d = {d}, T in {list(Ts)}, eta in {[str(e) for e in etas]}"
+                                            for d, Ts, etas in cases) + f"; (8): (d, T) in {list(CASES8)}")
+
+    return run
+
+
+CORRECTED_FIRST = (r"With $s_0 = s_1$, on $\mathcal{C}_U$ data, some number of heads of (4) gives "
+                   r"$W_0 - \eta\nabla L(W_0, e_{1:T})$ exactly for the $W_0$ with $W_0 1_d = \frac{d\eta}{1 + d\eta}"
+                   r"1_d$, and for no other (in particular not $W_0 = 0$); construction (8) gives "
+                   r"$-\eta\nabla\tilde L(0, e_{1:T})$ with $\tilde L(W) = L(W) + \frac12\|s_1 - W s_1\|^2$.")
+
+
 CLAIM = dataclasses.replace(
     CLAIM,
     checks=(
@@ -360,7 +481,7 @@ CLAIM = dataclasses.replace(
               "torch model (4) with (8) vs numpy GD step from W_0 = 0, s_0 = 0"),
         Check("any-w0-one-head-zero", "symbolic", "printed", check_any_w0_one_head(),
               "one head of (4), W_0 = diag(1, 0), C_U data, s_0 = 0: Gröbner certificate over every eta != 0",
-              severity="wording"),
+              severity="substantive"),
         Check("corrected-zero", "symbolic", "corrected", check_corrected_zero(),
               "W_0 = 0 by (8), W_0 = 1 v^T by one head, any W_0 by two heads (s_0 = 0), exactly"),
         Check("w0-0-construction-backward", "symbolic", "printed", check_construction8(S0_BACKWARD, "convention"),
@@ -370,16 +491,31 @@ CLAIM = dataclasses.replace(
               "any number of heads, any W_0, eta != 0, s_0 = W^{-1}s_1: exact rank certificate", severity="convention"),
         Check("corrected-backward", "symbolic", "corrected", check_corrected_backward,
               "(8) is one GD step from 0 on (5) plus the pair (s_0, s_1)"),
+        Check("w0-0-construction-first", "symbolic", "printed", check_construction8(S0_FIRST, "convention"),
+              "construction (8) vs one GD step on (5) from W_0 = 0, generic sequences, s_0 = s_1",
+              severity="convention"),
+        Check("feasible-w0-first", "symbolic", "printed", check_feasible_w0(S0_FIRST),
+              "the W_0 that any number of heads reaches for fixed step sizes, s_0 = s_1: exact affine sets",
+              severity="convention"),
+        Check("corrected-first", "symbolic", "corrected", check_corrected_first(),
+              "feasible W_0 = {W_0 1 = d eta/(1 + d eta) 1}; (8) is GD on (5) plus the pair (s_1, s_1)"),
     ),
     readings=(
         Reading("s0-zero", S0_CONVENTIONS[S0_ZERO],
                 ("w0-0-construction-zero", "w0-0-torch-zero", "any-w0-one-head-zero", "corrected-zero"), adopted=True,
                 why=f"zero padding is {S0_WHERE[S0_ZERO]}: proof A.2's 'eta sum_(t=1)^T s_t s_(t-1)^T s_T' is the "
-                    "gradient of (5) only if its t = 1 term vanishes, i.e. s_0 = 0."),
+                    "gradient of (5) only if its t = 1 term vanishes, i.e. s_0 = 0. " + S0_RELATION + " The failure "
+                    "under this reading is the quantifier 'any W_0' for the one-head model (4): severity substantive "
+                    "(mathematical content that is false), harmless downstream (only W_0 = 0 is used)."),
         Reading("s0-backward", S0_CONVENTIONS[S0_BACKWARD],
                 ("w0-0-construction-backward", "any-heads-backward", "corrected-backward"),
                 why=f"s_0 = W^(-1)s_1 is {S0_WHERE[S0_BACKWARD]}, which come after Proposition 1; under it the "
                     "proof's identity fails, so a referee does not read Proposition 1 this way but reports it."),
+        Reading("s0-first", S0_CONVENTIONS[S0_FIRST],
+                ("w0-0-construction-first", "feasible-w0-first", "corrected-first"),
+                why=f"s_0 = s_1 is {S0_WHERE[S0_FIRST]}; it is the reading under which Lemma 1 holds as proved, so a "
+                    "referee asks whether Proposition 1 survives it: it does not (W_0 = 0 is not reachable with any "
+                    "number of heads), so the proof's identity rules this reading out for Proposition 1."),
     ),
     artefacts=(
         Artefact("general-sequences-degree-argument", general_sequences_artefact,

@@ -1,17 +1,22 @@
 r"""Proposition 2 (§4) and its restatement Proposition 8 (Appendix A.3): the optimum is one GD step.
 
-Read under each s_0 convention (:mod:`._common`). Under :math:`s_0 = W^{-1}s_1` — the paper's own setting for
-this statement, (9) — the printed minimisers and :math:`\eta^*` hold exactly, but the optimal map is one GD
-step on (5) extended by the pair :math:`(s_0, s_1)`, not on (5). Under zero padding the optimal map is a GD step
-on (5), with :math:`\eta_0^* = 3/(2T_{\max} + 3d - 4)` and minimisers :math:`a_1 = a_4 = 0`. Both step sizes
-are :math:`\sim 3/(2T_{\max})`.
+Read under each of the three values of s_0 (:mod:`._common`). Under :math:`s_0 = W^{-1}s_1` — the paper's own
+setting for this statement, (9) — the printed minimisers and :math:`\eta^*` hold exactly, but the optimal map is
+one GD step on (5) extended by the pair :math:`(s_0, s_1)`, not on (5). Under zero padding the optimal map is a GD
+step on (5), with :math:`\eta_0^* = 3/(2T_{\max} + 3d - 4)` and minimisers :math:`a_1 = a_4 = 0` (not only
+:math:`a_1 + a_4 = 0`). Both step sizes are :math:`\sim 3/(2T_{\max})`. Under :math:`s_0 = s_1` (what Lemma 1's
+construction outputs) the optimum is no GD step at all: the minimum over Assumption 2 is strictly below the best
+GD form (exact rational certificates), at a minimiser with :math:`a_1, a_4, b_2 \neq 0` whose ratios do not
+vanish as :math:`T_{\max}` grows. Two typos: "initialization λ = 0" (the iterate is W) and "Γ_θ0 in
+Proposition 2" (Proposition 1). No single value of s_0 makes Lemma 1 (as proved), Proposition 1 at
+:math:`W_0 = 0` and Proposition 2 (as printed) true at once (artefact ``three-readings``).
 """
 
 from ...claim import Claim, Reading
 from .proofs.a3_prop2 import PROOF
 from .proofs.certificates import gd_constants_all_sizes
 from ._common import (ASSUMPTION_1, ASSUMPTION_2, INNER_LOSS_5, LOSS_3, MODEL_4, S0_BACKWARD, S0_CONVENTIONS,
-                      S0_DEFINITION, S0_WHERE, S0_ZERO)
+                      S0_DEFINITION_READINGS, S0_FIRST, S0_RELATION, S0_WHERE, S0_ZERO)
 
 PROPOSITION_8 = (
     r"\textbf{Proposition 8} (In-context autoregressive learning with gradient-descent.). Suppose "
@@ -45,12 +50,17 @@ CLAIM = Claim(
         "Proposition 8": PROPOSITION_8,
         r"\eta^*": (r"\eta^* = \frac{\sum_{T=2}^{T_{\max}} T}{\sum_{T=2}^{T_{\max}} (T^2 + (d-1)T)} "
                     r"\sim \frac{3}{2T_{\max}}\ \text{(end of A.3)}"),
-        "s_0": S0_DEFINITION,
+        "s_0": S0_DEFINITION_READINGS,
     },
     assumptions=(ASSUMPTION_1, ASSUMPTION_2),
     conventions=(
-        "The first token e_1 = (0, s_1, s_0) needs s_0: each convention is a reading (definition 's_0'); "
-        "s_0 = W^{-1}s_1 is adopted, the setting of (9) in which Proposition 8 restates this statement.",
+        "The first token e_1 = (0, s_1, s_0) needs s_0: each of its three values (0, W^{-1}s_1, s_1) is a reading "
+        "(definition 's_0'); s_0 = W^{-1}s_1 is adopted, the setting of (9) in which Proposition 8 restates this "
+        "statement.",
+        "'Starting from the initialization lambda = 0' names the context lambda where the iterate is meant: the GD "
+        "iterate is W (Gamma), as proof A.3's last display writes grad_W L(0, .) (checked as a typo). The sentence "
+        "before the statement refers to 'Gamma_theta0 in Proposition 2 with W_0 = 0': Gamma_theta0 and W_0 are "
+        "Proposition 1's (checked as a typo).",
         "'Loss (3) is minimal for theta* such that ...' is read as: the printed conditions characterise the global "
         "minimisers (they are sufficient, and every minimiser satisfies them), checked exactly on a grid of (d, T_max).",
         "'One step of gradient descent starting from lambda = 0' is read with the inner loss (5) of Proposition 1, "
@@ -70,13 +80,14 @@ import sympy  # noqa: E402
 
 from ical_verify.numerics.binomial import success_rate  # noqa: E402
 from ical_verify.theory import augmented_attention as aa  # noqa: E402
+from ical_verify.theory.laurent import LaurentPolynomial  # noqa: E402
 
 from ...claim import Artefact, ArtefactOutcome, Check, CheckOutcome, DerivedExpression  # noqa: E402
 
 GRID = ((2, 3), (2, 4), (3, 3), (3, 4))
-NAMES = {S0_BACKWARD: "s_0 = W^(-1)s_1", S0_ZERO: "s_0 = 0"}
+NAMES = {S0_BACKWARD: "s_0 = W^(-1)s_1", S0_ZERO: "s_0 = 0", S0_FIRST: "s_0 = s_1"}
 #: severity of a failure of the printed statement under each convention: true under the other one
-SEVERITY = {S0_BACKWARD: "convention", S0_ZERO: "convention"}
+SEVERITY = {S0_BACKWARD: "convention", S0_ZERO: "convention", S0_FIRST: "convention"}
 SUCCESS_THRESHOLD = 0.5  # trained starts: the corrected statement says what a typical start reaches
 
 
@@ -145,6 +156,17 @@ def printed_conditions_hold(s0: str, d: int, Tmax: int, conditions=printed_condi
             "derived_eta": str(eta_value(s0, d, Tmax))}
 
 
+def a1_a4_probe(s0: str, d: int = 2, Tmax: int = 5, x=sympy.Rational(1, 20)) -> dict:
+    """Exact loss (3) at a1 = -a4 = x, a3 b1 = the derived eta* (b = (1, 0)), the rest 0, against the minimum over
+    the GD form: whether a1 + a4 = 0 alone leaves the loss minimal."""
+    q = aa.assumption2_quadratic(d, Tmax, s0)
+    eta = eta_value(s0, d, Tmax)
+    at = q.loss([x, 0, eta, -x], [1, 0])
+    base = q.loss([0, 0, eta, 0], [1, 0])
+    return {"d": d, "Tmax": Tmax, "x": float(x), "loss": float(at), "minimum": float(base),
+            "excess": str(sympy.nsimplify(at - base))}
+
+
 def check_minimisers(s0: str, grid=GRID, conditions=printed_conditions, eta=None):
     """Check factory: the printed conditions (a1+a4 = a2 = b2 = 0, a3 b1 = eta*) characterise the exact minimisers.
 
@@ -162,15 +184,31 @@ def check_minimisers(s0: str, grid=GRID, conditions=printed_conditions, eta=None
                   f"{grid[0][1]}: minimisers {e['minimisers']}, minimum {e['minimum']}, printed eta* "
                   f"{e['printed_eta']}, derived {e['derived_eta']}, printed point sufficient "
                   f"{e['printed_sufficient']}, necessary {e['printed_necessary']}).")
+        # a1 + a4 = 0 on its own: the printed conditions with the derived eta*, and the referee's probe a1 = -a4 = 1/20
+        with_derived = {f"d={d},Tmax={T}": printed_conditions_hold(s0, d, T, printed_conditions,
+                                                                   lambda d_, T_: eta_value(s0, d_, T_))
+                        for d, T in grid}
+        a1a4_free = all(v["printed_sufficient"] for v in with_derived.values())
+        probe = a1_a4_probe(s0)
+        detail += (f" The condition a1 + a4 = 0 on its own (the printed conditions with the derived eta*): sufficient "
+                   f"on every grid point: {a1a4_free}; at d = {probe['d']}, T_max = {probe['Tmax']}, a1 = -a4 = "
+                   f"{probe['x']} (a3 b1 = derived eta*, the rest 0) gives loss {probe['loss']:.4f} against the minimum "
+                   f"{probe['minimum']:.4f}.")
         if not ok:
-            detail += (" Under zero padding the minimisers need a1 = a4 = 0 (not only a1 + a4 = 0) and a3 b1 = "
-                       "3/(2 T_max + 3d - 4). Severity: convention — the printed conditions are exact under "
-                       "s_0 = W^(-1)s_1, the convention of (9).")
+            detail += ((" Under zero padding the minimisers need a1 = a4 = 0 individually (a1 + a4 = 0 is not enough: "
+                        "a1 = -a4 != 0 raises the loss) and a3 b1 = 3/(2 T_max + 3d - 4)." if s0 == S0_ZERO else "")
+                       + " Severity: convention — the printed conditions are exact under s_0 = W^(-1)s_1, the "
+                         "convention of (9).")
         summary = (f"{NAMES[s0]}: the printed minimisers (a1 + a4 = a2 = b2 = 0, a3 b1 = eta*) are "
                    + ("exactly the global minimisers" if ok else
                       f"not the minimisers (d = {grid[0][0]}, T_max = {grid[0][1]}: a3 b1 = {e['derived_eta']}, "
-                      f"printed {e['printed_eta']})") + f" on {len(grid)} (d, T_max)")
-        return CheckOutcome(ok, detail, {"per_grid_point": per, "convention": s0, "grid": list(grid)},
+                      f"printed {e['printed_eta']})") + f" on {len(grid)} (d, T_max)"
+                   + ("" if a1a4_free else f"; even with the derived eta*, a1 = -a4 = {probe['x']} raises the loss from "
+                      f"{probe['minimum']:.2f} to {probe['loss']:.2f} (d = {probe['d']}, T_max = {probe['Tmax']}): "
+                      f"a1 = a4 = 0 is needed"))
+        return CheckOutcome(ok, detail, {"per_grid_point": per, "convention": s0, "grid": list(grid),
+                                         "a1_plus_a4_zero_sufficient_with_derived_eta": a1a4_free,
+                                         "a1_a4_probe": probe},
                             summary=summary, severity=None if ok else SEVERITY[s0],
                             scope=f"(d, T_max) in {list(grid)}, exact")
 
@@ -463,7 +501,7 @@ def full_parameters_artefact(ctx) -> ArtefactOutcome:
     d, Tmax = 2, 4
     n, steps = (2 ** 10, 400) if ctx.quick else (2 ** 15, 3000)
     res = {}
-    for s0 in NAMES:
+    for s0 in (S0_BACKWARD, S0_ZERO):
         E, tgt, _ = unitary_dataset(d, Tmax, n, ctx.rng(33 if s0 == S0_BACKWARD else 34), s0)
         model = AugmentedTransformer(AugmentedAttentionConfig(d=d, init_scale=0.1), seed=ctx.seed)
         r = train(model, E, tgt, steps, 1e-2, progress=lambda i, s: ctx.report(f"prop2: full A, B ({s0})", i, s))
@@ -482,6 +520,351 @@ def full_parameters_artefact(ctx) -> ArtefactOutcome:
             f"distance of the outputs to the GD map {v['output_vs_gd_step']:.3f}" for s0, v in res.items())
         + ". A loss below the GD form with outputs far from it means that outside Assumption 2 the optimum of (3) "
           "is not a GD step (Proposition 2 does not claim it is).", metrics=res)
+
+
+# --- s_0 = s_1: the optimum of (3) is no gradient step ----------------------------------------------------------
+#: (d, T_max) of the exact certificates under s_0 = s_1, and the T_max of the ratio table (d = 2)
+FIRST_GRID = ((2, 3), (2, 5), (2, 8), (3, 4))
+FIRST_RATIO_TMAX = (8, 16, 24)
+PROFILE_GRID = 360  # directions of b scanned before refinement (half-degree steps)
+
+
+@functools.lru_cache(maxsize=None)
+def quadratic(s0: str, d: int, Tmax: int):
+    return aa.assumption2_quadratic(d, Tmax, s0)
+
+
+@functools.lru_cache(maxsize=None)
+def family_minimum(s0: str, d: int, Tmax: int) -> dict:
+    """The minimum of (3) over Assumption 2 (rank-one profile, numerical), an exact rational certificate point near it,
+    and the exact best GD form (a3 b1 = eta only)."""
+    from ical_verify.numerics.attention_capacity import rank_one_quadratic_minimum
+
+    q = quadratic(s0, d, Tmax)
+    r = rank_one_quadratic_minimum(np.array(q.G.tolist(), dtype=float), np.array(q.g.tolist(), dtype=float).ravel(),
+                                   float(q.c0), grid=PROFILE_GRID)
+    scale = r.b[0] if abs(r.b[0]) > 1e-12 else 1.0  # b = (1, b2/b1): a carries the scale
+    a, b = r.a * scale, r.b / scale
+    cert_a = [sympy.Rational(round(x * 10 ** 6), 10 ** 6) for x in a]
+    cert_b = [sympy.Rational(round(x * 10 ** 6), 10 ** 6) for x in b]
+    gd_value, gd_eta = q.gd_form_minimum()
+    return {"d": d, "Tmax": Tmax, "minimum": r.value, "a": a.tolist(), "b": b.tolist(),
+            "certificate_a": [str(x) for x in cert_a], "certificate_b": [str(x) for x in cert_b],
+            "certificate_loss": q.loss(cert_a, cert_b), "gd_form_minimum": gd_value, "gd_form_eta": gd_eta,
+            "ratios": {"a1/a3": float(a[0] / a[2]), "a2/a3": float(a[1] / a[2]), "a4/a3": float(a[3] / a[2]),
+                       "b2/b1": float(b[1] / b[0])}}
+
+
+def printed_set_minimum(s0: str, d: int, Tmax: int, eta=None):
+    """Exact minimum of (3) over the printed set {a1 + a4 = a2 = b2 = 0, a3 b1 = eta*} (free: x = a1 b1)."""
+    x = sympy.Symbol("x", real=True)
+    q = quadratic(s0, d, Tmax)
+    eta = printed_eta(d, Tmax) if eta is None else eta
+    m = sympy.Matrix([x, 0, 0, 0, eta, 0, -x, 0])  # (m11, m12, m21, m22, m31, m32, m41, m42)
+    f = sympy.expand(q.c0 - 2 * (q.g.T * m)[0, 0] + (m.T * q.G * m)[0, 0])
+    crit = sympy.solve(sympy.diff(f, x), x)
+    return sympy.nsimplify(min([f.subs(x, c) for c in crit] + [f.subs(x, 0)]))
+
+
+def check_minimisers_first(grid=FIRST_GRID, eta=None):
+    """Check factory (s_0 = s_1): the best point of the printed set against an exact certificate point of lower loss."""
+
+    def run(ctx) -> CheckOutcome:
+        rows, ok = {}, True
+        for d, T in grid:
+            fm = family_minimum(S0_FIRST, d, T)
+            best_printed = printed_set_minimum(S0_FIRST, d, T, None if eta is None else eta(d, T))
+            below = fm["certificate_loss"] < best_printed
+            rows[f"d={d},Tmax={T}"] = {"printed_set_minimum": float(best_printed),
+                                       "certificate_loss": float(fm["certificate_loss"]), "family_minimum": fm["minimum"],
+                                       "beaten": bool(below)}
+            ok &= not below
+        e = rows[f"d={grid[0][0]},Tmax={grid[0][1]}"] if (2, 8) not in grid else rows["d=2,Tmax=8"]
+        detail = ("s_0 = s_1. Exact loss (3) under Assumptions 1, 2, C_U (quadratic form in m_kl = a_k b_l, integer "
+                  "arithmetic). The printed minimiser set {a1 + a4 = a2 = b2 = 0, a3 b1 = printed eta*} has exact best "
+                  "loss (over the free a1 = -a4) " + "; ".join(f"{k}: {v['printed_set_minimum']:.6f}, a rational point "
+                  f"of loss {v['certificate_loss']:.6f} (exact) beats it: {v['beaten']}" for k, v in rows.items())
+                  + ". So the printed conditions do not give the minimum of (3) under this reading.")
+        if not ok:
+            detail += (" Severity: convention — they are exact under s_0 = W^(-1)s_1, the convention of (9).")
+        return CheckOutcome(ok, detail, {"cases": rows}, severity=None if ok else SEVERITY[S0_FIRST],
+                            summary=(f"s_0 = s_1: the printed minimisers are beaten (d = 2, T_max = 8: best printed "
+                                     f"point {e['printed_set_minimum']:.3f} > exact certificate {e['certificate_loss']:.3f})"
+                                     if not ok else "s_0 = s_1: no point beats the printed minimisers"),
+                            scope=f"(d, T_max) in {list(grid)}, exact certificates")
+
+    return run
+
+
+def check_gd_map_first(Ts=(2, 3, 4), grid=FIRST_GRID):
+    """Check factory (s_0 = s_1): is an optimal map one GD step from 0? (i) No parameters of (4), any number of heads,
+    give a GD step on (5) from W_0 = 0 (exact ranks); (ii) the GD form of the family (a3 b1 = eta only: a GD step on
+    (5) plus the pair (s_1, s_1)) is beaten by an exact certificate point."""
+
+    def run(ctx) -> CheckOutcome:
+        rep = aa.any_heads_representability(2, Ts, S0_FIRST, free_w0=False)
+        rows, beaten = {}, False
+        for d, T in grid:
+            fm = family_minimum(S0_FIRST, d, T)
+            b = fm["certificate_loss"] < fm["gd_form_minimum"]
+            beaten |= bool(b)
+            rows[f"d={d},Tmax={T}"] = {"gd_form_minimum": float(fm["gd_form_minimum"]),
+                                       "certificate_loss": float(fm["certificate_loss"]),
+                                       "family_minimum": fm["minimum"], "gd_form_beaten": bool(b)}
+        passed = bool(rep.consistent and not beaten)
+        e = rows.get("d=2,Tmax=8", next(iter(rows.values())))
+        detail = (f"s_0 = s_1. (i) One GD step on (5) from W_0 = 0, as the output of (4) with any number of heads on C_U "
+                  f"data, d = 2, T in {list(Ts)}: exact rank {rep.rank_model} -> {rep.rank_augmented} with the "
+                  f"right-hand side: {'representable' if rep.consistent else 'not representable'}. (ii) The family's "
+                  f"GD form (a3 b1 = eta, the rest 0; its map eta sum_t (s_(t-1)^* s_T) s_t is the GD step on (5) plus "
+                  f"the pair (s_1, s_1)) against exact certificate points: " + "; ".join(
+                      f"{k}: best GD form {v['gd_form_minimum']:.6f}, certificate {v['certificate_loss']:.6f}, family "
+                      f"minimum {v['family_minimum']:.6f}" for k, v in rows.items()) + ".")
+        if not passed:
+            detail += (" So no optimal in-context map is one step of gradient descent from 0 under this reading: the "
+                       "optimum lies off the GD form (corrected-first). Severity: convention — under zero padding the "
+                       "optimal map is a GD step on (5).")
+        return CheckOutcome(passed, detail, {"representability": dataclasses.asdict(rep), "cases": rows},
+                            severity=None if passed else SEVERITY[S0_FIRST],
+                            summary=(f"s_0 = s_1: the optimal map is no GD step from 0 (no parameters give a GD step on "
+                                     f"(5); the GD form {e['gd_form_minimum']:.3f} is beaten by {e['certificate_loss']:.3f}"
+                                     f", d = 2, T_max = 8)" if not passed else
+                                     "s_0 = s_1: the optimal map is one GD step from 0"),
+                            scope=f"(i) d = 2, T in {list(Ts)}, any number of heads; (ii) (d, T_max) in {list(grid)}")
+
+    return run
+
+
+def check_corrected_first(grid=FIRST_GRID, ratio_tmax=FIRST_RATIO_TMAX, floor=0.05):
+    """Check factory: the corrected statement under s_0 = s_1 — the minimum over Assumption 2 lies strictly below the
+    best GD form (exact certificates), at a minimiser with a1, a4, b2 != 0 whose ratios stay away from 0 as T_max
+    grows; the profile minimum is cross-checked by L-BFGS from random starts."""
+
+    def run(ctx) -> CheckOutcome:
+        from scipy.optimize import minimize
+
+        rng = ctx.rng(23)
+        rows, ok = {}, True
+        for d, T in grid:
+            fm = family_minimum(S0_FIRST, d, T)
+            q = quadratic(S0_FIRST, d, T)
+            G, g, c0 = np.array(q.G.tolist(), dtype=float), np.array(q.g.tolist(), dtype=float).ravel(), float(q.c0)
+
+            def f(x):
+                m = np.kron(x[:4], x[4:])
+                dm = (2 * G @ m - 2 * g).reshape(4, 2)  # d loss / d m_kl
+                return c0 - 2 * g @ m + m @ G @ m, np.concatenate([dm @ x[4:], dm.T @ x[:4]])
+
+            best = min(minimize(f, rng.normal(0, 1, 6), jac=True, method="L-BFGS-B",
+                                options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000}).fun for _ in range(10))
+            r = fm["ratios"]
+            good = (fm["certificate_loss"] < fm["gd_form_minimum"] and best >= fm["minimum"] - 1e-9
+                    and abs(r["a1/a3"]) > floor and abs(r["a4/a3"]) > floor and abs(r["b2/b1"]) > floor)
+            rows[f"d={d},Tmax={T}"] = {"family_minimum": fm["minimum"], "lbfgs_best": float(best),
+                                       "gd_form_minimum": float(fm["gd_form_minimum"]), **r, "holds": bool(good)}
+            ok &= bool(good)
+        table = {T: family_minimum(S0_FIRST, 2, T)["ratios"] for T in ratio_tmax}
+        persist = all(abs(v["a4/a3"]) > floor and abs(v["b2/b1"]) > floor for v in table.values())
+        passed = bool(ok and persist)
+        e = rows.get("d=2,Tmax=8", next(iter(rows.values())))
+        last = table[ratio_tmax[-1]]
+        return CheckOutcome(passed, "s_0 = s_1: " + "; ".join(
+            f"{k}: family minimum {v['family_minimum']:.6f} (L-BFGS from 10 starts: {v['lbfgs_best']:.6f}) < best GD "
+            f"form {v['gd_form_minimum']:.6f}, minimiser a1/a3 = {v['a1/a3']:.3f}, a4/a3 = {v['a4/a3']:.3f}, b2/b1 = "
+            f"{v['b2/b1']:.3f}" for k, v in rows.items()) + ". d = 2, ratios of the minimiser as T_max grows: "
+            + "; ".join(f"T_max = {T}: a4/a3 = {v['a4/a3']:.3f}, b2/b1 = {v['b2/b1']:.3f}, a1/a3 = {v['a1/a3']:.3f}"
+                        for T, v in table.items())
+            + f": bounded away from 0 (|ratio| > {floor}): {persist}. The minimum is the profile over the direction of "
+              f"b (the scale of b goes into a; least squares in a for each direction; {PROFILE_GRID} directions, refined to "
+              f"1e-12), cross-checked by L-BFGS; the comparison with the GD form rests on exact rational certificates.",
+            {"cases": rows, "ratios_by_Tmax": {str(k): v for k, v in table.items()}}, corrected=CORRECTED[S0_FIRST],
+            summary=(f"s_0 = s_1: the minimum of (3) is {e['family_minimum']:.3f} < {e['gd_form_minimum']:.3f} (best GD "
+                     f"form, d = 2, T_max = 8) at a1, a4, b2 != 0; at T_max = {ratio_tmax[-1]} a4/a3 = "
+                     f"{last['a4/a3']:.2f}, b2/b1 = {last['b2/b1']:.2f}: {passed}"),
+            scope=f"(d, T_max) in {list(grid)}; ratios d = 2, T_max in {list(ratio_tmax)} (numerical minimiser)")
+
+    return run
+
+
+CORRECTED[S0_FIRST] = (
+    r"Under $\mathcal{C}_U$, Assumptions 1, 2 and $s_0 = s_1$: no parameters of (4) give a gradient step on (5) from "
+    r"$0$, and the minimum of (3) lies strictly below the best one-step form $a_3b_1 = \eta$ (e.g. $d = 2$, "
+    r"$T_{\max} = 8$: $4.769 < 5.385$), at a minimiser with $a_1, a_4, b_2 \neq 0$ whose ratios do not vanish as "
+    r"$T_{\max}$ grows ($a_4/a_3 \approx 0.5$, $b_2/b_1 \approx -0.27$ at $T_{\max} = 24$): the optimal in-context map "
+    r"is not one step of gradient descent.")
+
+
+# --- typos in and around the statement ----------------------------------------------------------------------------
+def _lambda_gd_map(seq, eta):
+    """One GD step on (5) with the iterate W = diag(w), from w = 0, applied to s_T: eta (sum_t s_(t+1) * conj(s_t)) * s_T
+    (componentwise; the gradient of (5) in w is -sum_t (s_(t+1) - w s_t) conj(s_t) componentwise)."""
+    d, T = len(seq[0]), len(seq) - 1
+    w = [sum((seq[t + 1][i] * seq[t][i].conjugate() for t in range(1, T)), LaurentPolynomial(d)) * eta
+         for i in range(d)]
+    return [w[i] * seq[T][i] for i in range(d)]
+
+
+def _w_gd_map(seq, eta):
+    """One GD step on (5) with the iterate W (a full matrix), from W = 0, applied to s_T: eta sum_t s_(t+1)(s_t^* s_T)."""
+    d, T = len(seq[0]), len(seq) - 1
+    out = []
+    for i in range(d):
+        out.append(sum((seq[t + 1][i] * sum((seq[t][j].conjugate() * seq[T][j] for j in range(d)), LaurentPolynomial(d))
+                        for t in range(1, T)), LaurentPolynomial(d)) * eta)
+    return out
+
+
+ITERATES = {"lambda": _lambda_gd_map, "W": _w_gd_map}
+
+
+def check_initialisation(iterate: str = "lambda", cases=((1, 3), (2, 3), (3, 4))):
+    """Check factory: 'one step of gradient descent starting from the initialization lambda = 0' read with the iterate
+    named by ``iterate``: does one GD step on (5) from 0 in that iterate, for some step size, give the optimal map
+    eta* sum_t s_t s_(t-1)^* s_T (A.3's display, under zero padding, where it is a GD step at all)?"""
+
+    def run(ctx) -> CheckOutcome:
+        eta, step = sympy.Symbol("eta", real=True), sympy.Symbol("h", real=True)
+        rows, ok = {}, True
+        for d, T in cases:
+            seq = aa.ar_laurent_sequence(d, T, S0_ZERO)
+            opt = [sum((seq[t][i] * sum((seq[t - 1][j].conjugate() * seq[T][j] for j in range(d)),
+                                        LaurentPolynomial(d)) for t in range(1, T + 1)), LaurentPolynomial(d)) * eta
+                   for i in range(d)]
+            gd = ITERATES[iterate](seq, step)
+            eqs = [sympy.expand(c) for o, g_ in zip(opt, gd) for c in (o - g_).terms.values()]
+            eqs = [e for e in eqs if e != 0]
+            sol = sympy.solve(eqs, [step], dict=True) if eqs else [{step: eta}]
+            good = bool(sol) and all(sympy.expand(e.subs(sol[0])) == 0 for e in eqs)
+            rows[f"d={d},T={T}"] = {"matches_for_some_step": good, "equations": len(eqs)}
+            ok &= good
+        first_bad = next((k for k, v in rows.items() if not v["matches_for_some_step"]), None)
+        detail = (f"Iterate read as {'lambda (W = diag(lambda), the context)' if iterate == 'lambda' else 'W'}: one GD "
+                  f"step on (5) from {iterate} = 0 with a free step size h, against the optimal in-context map eta* "
+                  f"sum_t (s_(t-1)^* s_T) s_t (A.3; zero padding, where it is a GD step), exact Laurent polynomials on "
+                  f"C_U data: " + ", ".join(f"{k}: {'matches' if v['matches_for_some_step'] else 'no step size matches'}"
+                                            for k, v in rows.items()) + ". ")
+        if not ok:
+            detail += (f"With the iterate lambda the step gives eta (T-1) lambda^T componentwise, while the optimal map "
+                       f"mixes coordinates (monomials lambda_i^t lambda_j^(T-t), j != i) from d = 2 on ({first_bad}): "
+                       "lambda is the context, the GD iterate is W (Gamma), as A.3's last display writes "
+                       "grad_W L(0, e_(1:T)). 'Initialization lambda = 0' should read W = 0. Severity: typo — the proof "
+                       "uses W = 0 throughout.")
+        return CheckOutcome(ok, detail, {"cases": rows, "iterate": iterate}, severity=None if ok else "typo",
+                            summary=(f"typo: 'initialization lambda = 0' — a GD step in lambda (the context) is not the "
+                                     f"optimal map from d = 2 on ({first_bad}); the iterate is W, W = 0" if not ok else
+                                     f"one GD step from {iterate} = 0 gives the optimal map ({len(rows)} cases, exact)"),
+                            scope=f"(d, T) in {list(cases)}")
+
+    return run
+
+
+def check_cross_reference(label: str = "Proposition 2"):
+    """Check factory: 'Gamma_theta* corresponds to Gamma_theta0 in <label> with W_0 = 0' (the sentence before the
+    statement): the referenced statement must define theta_0 and W_0, and the optimum (a3 b1 = eta, a3 = 1) must be
+    construction (8) of that statement's proof with eta."""
+
+    def run(ctx) -> CheckOutcome:
+        from ...registry import get_claim
+
+        number = label.split()[-1]
+        try:
+            ref = get_claim(f"prop{number}")
+            stmt = ref.statement
+        except Exception:  # noqa: BLE001 - a label the paper does not have
+            ref, stmt = None, ""
+        defines = "theta_0" in stmt.replace("\\", "") and "W_0" in stmt
+        eta = sympy.Symbol("eta", real=True)
+        A, B = aa.assumption2_matrices(2, [0, 0, 1, 0], [eta, 0])
+        A8, B8 = aa.construction8(2, eta)
+        is_8 = (A - A8).is_zero_matrix and (B - B8).is_zero_matrix
+        passed = bool(defines and is_8)
+        detail = (f"The sentence before Proposition 2: 'at optimality, Gamma_theta* corresponds to Gamma_theta0 in "
+                  f"{label} with W_0 = 0'. {label} ({ref.source if ref else 'not in the paper'}) defines theta_0 and "
+                  f"W_0: {defines}. The optimum's parameters with a3 = 1, b1 = eta (Assumption 2) are exactly "
+                  f"construction (8) of proof A.2 (Proposition 1): {is_8}. ")
+        if not passed:
+            detail += ("Proposition 2 has neither theta_0 nor W_0; they are Proposition 1's: the reference should read "
+                       "'Proposition 1'. Severity: typo.")
+        return CheckOutcome(passed, detail, {"label": label, "defines_theta0_W0": defines, "optimum_is_8": is_8},
+                            severity=None if passed else "typo",
+                            summary=(f"typo: 'Gamma_theta0 in {label}' — theta_0 and W_0 are Proposition 1's (the "
+                                     f"optimum is construction (8) of A.2)" if not passed else
+                                     f"'Gamma_theta0 in {label}' resolves: {label} defines theta_0, W_0, and the optimum "
+                                     f"is its construction (8)"),
+                            scope="the text of §4")
+
+    return run
+
+
+def finding(result) -> str:
+    """One line from the results: the adopted reading, the other two, the typos, and the three-readings table."""
+    by = {c.name: c for c in result.checks}
+    st = {k: v.status for k, v in by.items()}
+    parts = []
+    if "optimal-map-is-gd-step-backward" in by:
+        exact = st.get("minimisers-backward") == "passed" and st.get("eta-star-backward") == "passed"
+        parts.append("s_0 = W^(-1)s_1 (adopted): " + ("minimisers and eta* exact, but " if exact else "")
+                     + ("the optimal map is GD on (5) plus the pair (s_0, s_1), not on (5)"
+                        if st["optimal-map-is-gd-step-backward"] == "failed" else "the optimal map is GD on (5)"))
+    if "eta-star-zero" in by and st["eta-star-zero"] == "failed":
+        parts.append(f"s_0 = 0: eta* = {by['eta-star-zero'].metrics.get('eta_star')}, a1 = a4 = 0")
+    if "corrected-first" in by and st.get("optimal-map-is-gd-step-first") == "failed":
+        c = by["corrected-first"].metrics.get("cases", {}).get("d=2,Tmax=8", {})
+        parts.append("s_0 = s_1: no GD step" + (f" (min {c['family_minimum']:.3f} < GD form {c['gd_form_minimum']:.3f})"
+                                                if c else ""))
+    typos = [n for n in ("initialisation-lambda", "cross-reference-proposition") if st.get(n) == "failed"]
+    if typos:
+        parts.append("typos: " + ", ".join({"initialisation-lambda": "'lambda = 0' for W = 0",
+                                            "cross-reference-proposition": "'Proposition 2' for 1"}[n] for n in typos))
+    art = next((a for a in result.artefacts if a.name == "three-readings" and a.error is None), None)
+    if art is not None and not any(art.metrics.get("all_true", {}).values()):
+        parts.append("no s_0 makes Lemma 1, Prop. 1 (W_0 = 0) and Prop. 2 true at once")
+    return "; ".join(parts) + "." if parts else "no check ran"
+
+
+# --- how the three readings relate ---------------------------------------------------------------------------------
+def three_readings_artefact(ctx) -> ArtefactOutcome:
+    """For each value of s_0: does Lemma 1 hold as proved, Proposition 1 at W_0 = 0, Proposition 2 as printed?"""
+    import torch
+
+    from ical_verify.models.augmented_attention import augment
+    from ical_verify.models.softmax_positional import PositionalAttentionConfig, TwoHeadPositionalAttention
+    from ical_verify.numerics.samplers import ar_sequences, unitary_contexts
+
+    rng = ctx.rng(24)
+    d, T = 2, 3
+    lam = unitary_contexts(d, 16, rng)
+    W = np.einsum("ni,ij->nij", lam, np.eye(d)).astype(complex)
+    s = torch.tensor(ar_sequences(W, 6))
+    with torch.no_grad():
+        out = TwoHeadPositionalAttention(PositionalAttentionConfig(d=d, scale=40.0))(s)  # (n, 6, 3d)
+    table = {}
+    eta = sympy.Rational(1, 3)
+    A8, B8 = aa.construction8(d, eta)
+    for s0 in (S0_ZERO, S0_BACKWARD, S0_FIRST):
+        e1_err = float((out[:, 0] - augment(s, s0, torch.tensor(W))[:, 0]).abs().max())
+        p1 = aa.coordinate_mismatches(aa.model4_heads_laurent_output(d, T, s0, [(B8[:d, d:], A8[d:, d:])]),
+                                      aa.gd_step_laurent_output(d, T, s0, sympy.zeros(d, d), eta, first=1)) == 0
+        fm = family_minimum(s0, 2, 5)
+        q = quadratic(s0, 2, 5)
+        printed_point = float(q.loss([0, 0, printed_eta(2, 5), 0], [1, 0]))
+        p2_min = printed_point <= fm["minimum"] + 1e-9
+        p2_map = check_gd_map(s0)(ctx).passed if s0 != S0_FIRST else check_gd_map_first()(ctx).passed
+        table[s0] = {"lemma1_e1_built": e1_err < 1e-9, "lemma1_t1_error": e1_err,
+                     "prop1_8_is_gd_step_from_0": bool(p1), "prop2_printed_minimisers_and_eta": bool(p2_min),
+                     "prop2_optimum_is_gd_step_on_5": bool(p2_map)}
+    all_true = {s0: all(v for k, v in row.items() if k != "lemma1_t1_error") for s0, row in table.items()}
+    lines = "; ".join(f"{NAMES[s0]}: Lemma 1 (A.1 builds e_1) {row['lemma1_e1_built']}, Prop. 1 ((8) = GD step on (5) "
+                      f"from 0) {row['prop1_8_is_gd_step_from_0']}, Prop. 2 minimisers and eta* "
+                      f"{row['prop2_printed_minimisers_and_eta']}, Prop. 2 optimum = GD step on (5) "
+                      f"{row['prop2_optimum_is_gd_step_on_5']}" for s0, row in table.items())
+    return ArtefactOutcome(
+        f"Each part against each value of s_0 (A.1's layer at scale 40 on C_U sequences; (8) against the GD step on (5) "
+        f"at d = 2, T = 3, exact; the printed point's loss against the family minimum at d = 2, T_max = 5; the GD-map "
+        f"checks): {lines}. A value making all true: {[NAMES[k] for k, v in all_true.items() if v] or 'none'}. "
+        + S0_RELATION.replace(" (prop2's artefact three-readings computes the table)", "") + " Proposition 2 as printed "
+        "(minimisers, eta* and the GD map on (5)) holds under none of the three.",
+        metrics={"table": table, "all_true": all_true})
 
 
 CLAIM = dataclasses.replace(
@@ -503,20 +886,43 @@ CLAIM = dataclasses.replace(
                   f"Adam from independent starts reaches a3 b1 = eta* (success rate), {NAMES[s0]}"),
         )
     ) + (Check("certified-gd-constants-all-d-T", "symbolic", "corrected", gd_constants_all_sizes(),
-               "K_T, J_T and eta* for every d and T under both s_0 conventions"),),
+               "K_T, J_T and eta* for every d and T under both s_0 conventions"),
+         Check("minimisers-first", "symbolic", "printed", check_minimisers_first(),
+               "printed minimisers vs an exact certificate point of lower loss, s_0 = s_1", severity=SEVERITY[S0_FIRST]),
+         Check("optimal-map-is-gd-step-first", "symbolic", "printed", check_gd_map_first(),
+               "no GD step on (5) from 0 is representable, and the GD form is beaten, s_0 = s_1",
+               severity=SEVERITY[S0_FIRST]),
+         Check("corrected-first", "symbolic", "corrected", check_corrected_first(),
+               "the minimum lies strictly below the GD form at a1, a4, b2 != 0, ratios persisting in T_max, s_0 = s_1"),
+         Check("initialisation-lambda", "symbolic", "printed", check_initialisation("lambda"),
+               "'initialization lambda = 0': a GD step in lambda (the context) vs the optimal map", severity="typo"),
+         Check("cross-reference-proposition", "symbolic", "printed", check_cross_reference("Proposition 2"),
+               "'Gamma_theta0 in Proposition 2 with W_0 = 0' (the sentence before the statement)", severity="typo"),
+         ),
     readings=(
         Reading("s0-backward", S0_CONVENTIONS[S0_BACKWARD],
                 tuple(f"{c}-{S0_BACKWARD}" for c in ("minimisers", "eta-star", "optimal-map-is-gd-step", "multistart",
                                                       "trained-assumption2", "corrected")), adopted=True,
                 why=f"the paper's own setting for this statement: Proposition 8 restates it on (9), whose t = 1 terms "
-                    f"read s_0 = lambda^(-1) ({S0_WHERE[S0_BACKWARD]})."),
+                    f"read s_0 = lambda^(-1) ({S0_WHERE[S0_BACKWARD]}). " + S0_RELATION + " Proposition 2 as printed "
+                    "holds under none of the three values: its minimisers and eta* need s_0 = W^(-1)s_1, its GD map on "
+                    "(5) needs s_0 = 0."),
         Reading("s0-zero", S0_CONVENTIONS[S0_ZERO],
                 tuple(f"{c}-{S0_ZERO}" for c in ("minimisers", "eta-star", "optimal-map-is-gd-step", "multistart",
                                                   "trained-assumption2", "corrected")),
-                why=f"zero padding is {S0_WHERE[S0_ZERO]}; the proof's last display (-eta* grad L(0) with (5)) needs it."),
+                why=f"zero padding is {S0_WHERE[S0_ZERO]}; the proof's last display (-eta* grad L(0) with (5)) needs it."
+                    " Under it a1 + a4 = 0 is not enough: the minimisers have a1 = a4 = 0."),
+        Reading("s0-first", S0_CONVENTIONS[S0_FIRST],
+                ("minimisers-first", "optimal-map-is-gd-step-first", "corrected-first"),
+                why=f"s_0 = s_1 is {S0_WHERE[S0_FIRST]}: the tokens Lemma 1's construction actually delivers. Under it "
+                    "the optimum of (3) is no GD step at all. Not adopted: A.3 reads the t = 1 terms of (9) with "
+                    "s_0 = lambda^(-1)."),
     ),
     artefacts=(
         Artefact("full-parameters-trained", full_parameters_artefact,
                  "full A, B trained on C_U: loss against the GD form and distance to the GD map (no vote)"),
+        Artefact("three-readings", three_readings_artefact,
+                 "Lemma 1 (as proved), Proposition 1 at W_0 = 0 and Proposition 2 (as printed) under each value of s_0"),
     ),
+    finding=finding,
 )

@@ -732,7 +732,9 @@ def check_gamma(ctx, printed, correction) -> StepOutcome:
     s = symbolic_vectors(2, 3, True)
     ok = matrix_zero(printed(s) * s[-1] + ETA * inner_loss_gradient(sympy.zeros(2, 2), s) * s[-1])
     return judge(ok, f"Γ_θ*(e) s_T with Γ := -η* ∇_W L(0, e) is the previous expression (definition; generic "
-                 f"sequences): {ok}. 'Initialization λ = 0' is W_0 = diag(λ) = 0.")
+                 f"sequences): {ok}. The iterate is W (Γ, a full matrix, not diag(λ)), started at W = 0: the "
+                 "statements' 'initialization λ = 0' (Propositions 2 and 8) names the context instead (a typo, checked "
+                 "by prop2's initialisation-lambda).")
 
 
 MEANING = (r"Model (4), Assumption 2, $\mathcal{C}_U$, $s_t = \lambda^{t-1}$ ($s_0 = \lambda^{-1}$ in (9)); "
