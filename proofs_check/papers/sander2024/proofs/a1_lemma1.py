@@ -97,7 +97,8 @@ def check_concentration(ctx, printed, correction) -> StepOutcome:
     detail = ("Limits c → ∞ of the causal softmax weights with logits -c|t' - (t - h + 1)| (symbolic c, t = 1..5): head 1 "
               "tends to δ_(t'=t) for every t; head 2 tends to δ_(t'=t-1) for t >= 2, but at t = 1 the window holds "
               "only t' = 1 and A^2_(1,1) = 1 for every choice of P^2 (a softmax over one entry): "
-              f"mismatching (t, head): {bad_rows}.")
+              f"mismatching (t, head): {bad_rows}. Read with s_0 = s_1 (the value this construction puts in the s_0 "
+              "slot; lemma1's reading s0-first) the step follows: A^2_(1,1) = 1 then selects the intended token.")
     return judge(holds, detail, corrected_holds=corr_ok, inherited=True,
                  correction=r"\mathcal{A}^2_{t,t'} \simeq \delta_{t'=t-1} \text{ only for } t \ge 2;\ "
                             r"\mathcal{A}^2_{1,1} = 1 \text{ (prepend a start position with value } s_0 \text{ to fix } t = 1)",
@@ -126,7 +127,8 @@ def check_output(ctx, printed, correction) -> StepOutcome:
     first = _limit_output(1, s_seq, d)
     return judge(not bad, f"The c → ∞ limit of the layer's output equals e_t = (0, s_t, s_(t-1)) for t = 2..{Tn} and "
                  f"differs at t in {bad}: at t = 1 it is {list(first.T)} = (0, s_1, s_1), not (0, s_1, s_0) (for "
-                 "s_0 = 0 or s_0 = W^(-1)s_1 alike; generic symbolic s_t).",
+                 "s_0 = 0 or s_0 = W^(-1)s_1 alike; generic symbolic s_t). Under the reading s_0 = s_1 (lemma1's "
+                 "reading s0-first, which the paper never states) this is e_1 and the step follows.",
                  corrected_holds=corr_ok, inherited=True,
                  correction=r"\sum_{h}\sum_{t'\le t}\mathcal{A}^h_{t,t'}W_V^h s_{t'} \simeq e_t \text{ for } t \ge 2",
                  severity="substantive", metrics={"mismatching_t": bad})
