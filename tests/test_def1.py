@@ -131,9 +131,8 @@ def test_parity_of_the_last_query_read_out():
         assert ie.degree_parities(ie.last_query_output(a, b, [1] * T, T)) == {(T + 1) % 2}
 
 
-def test_claim_quick(tmp_path, capsys):
-    assert main(["check", "def1", "--format", "json", "--out", str(tmp_path)]) == 0
-    out = json.loads(capsys.readouterr().out)
+def test_claim_quick(quick_result):
+    out = quick_result("def1").to_json()
     verdicts = {s["id"]: s["verdict"] for s in out["subclaims"]}
     assert verdicts == {"decomposition": "erratum", "small-loss": "verified", "shifts": "verified",
                         "trained": "verified", "tau-T": "erratum"}

@@ -101,9 +101,8 @@ def test_measured_kappa_of_lemma3_model():
     assert meas["earlier_positions_max"] == 0.0
 
 
-def test_claim_quick(tmp_path, capsys):
-    assert main(["check", "fig2", "--format", "json", "--out", str(tmp_path)]) == 0
-    out = json.loads(capsys.readouterr().out)
+def test_claim_quick(quick_result):
+    out = quick_result("fig2").to_json()
     verdicts = {s["id"]: s["verdict"] for s in out["subclaims"]}
     assert verdicts == {"identity": "verified", "prop6-relation": "verified", "caption": "erratum"}
     caption = next(s for s in out["subclaims"] if s["id"] == "caption")

@@ -99,10 +99,8 @@ def _clear_real(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_claim_without_real_data_decides_the_data_free_subclaims(monkeypatch, tmp_path, capsys):
-    _clear_real(monkeypatch)
-    assert main(["check", "fig4", "--format", "json", "--out", str(tmp_path)]) == 0
-    out = json.loads(capsys.readouterr().out)
+def test_claim_without_real_data_decides_the_data_free_subclaims(quick_result):
+    out = quick_result("fig4").to_json()     # the shared quick run names no real data
     verdicts = {s["id"]: s["verdict"] for s in out["subclaims"]}
     assert verdicts["mechanism"] == "erratum" and verdicts["caption"] == "verified"
     assert {verdicts[k] for k in ("tokens", "hypothesis", "ratio", "justification")} == {"not-run"}

@@ -95,9 +95,9 @@ def test_decisions_come_from_the_distribution_over_seeds():
     assert "median" in out.detail and "seed 7" in out.detail
 
 
-def test_claim_verdicts_and_finding_from_seeds(monkeypatch, tmp_path):
+def test_claim_verdicts_and_finding_from_seeds(monkeypatch, tmp_path, quick_result):
     monkeypatch.setattr(fig5, "run_experiment", lambda seed, profile: fake_evidence(**TF_COMPETITIVE))
-    r = run_claim("fig5", RunContext(seed=0, out_dir=tmp_path))
+    r = quick_result("fig5")
     by = {s.subclaim.id: s for s in r.subclaims}
     assert by["first-layers-competitive"].verdict == "verified"
     assert by["orders-of-magnitude-L-gt-3"].verdict == "refuted" and r.verdict == "refuted"

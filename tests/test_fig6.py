@@ -102,10 +102,10 @@ def test_bad_config():
         sufficient_statistics(np.ones(3), 4, "nonsense")
 
 
-def test_fig6_quick_verdicts():
+def test_fig6_quick_verdicts(quick_result):
     from ical_verify.proofs_check.runner import make_context, run_claim
 
-    r = run_claim("fig6", make_context(seed=0, out_dir="/tmp/ical-test-fig6"))
+    r = quick_result("fig6")
     assert r.verdict == "erratum" and r.severity == "wording"
     subs = {s.subclaim.id: s for s in r.subclaims}
     assert subs["superdiagonal"].verdict == "erratum"

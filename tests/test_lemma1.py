@@ -17,8 +17,8 @@ from ical_verify.proofs_check.runner import run_claim
 from strategies_augmented import rational_matrices, unitary_contexts
 
 
-def test_verdicts_per_reading():
-    r = run_claim("lemma1", RunContext(seed=0))
+def test_verdicts_per_reading(quick_result):
+    r = quick_result("lemma1")
     by = {x.reading.id: x for x in r.readings}
     assert (r.verdict, r.severity) == ("erratum", "convention")
     assert (by["s0-zero"].verdict, by["s0-zero"].severity) == ("erratum", "convention")

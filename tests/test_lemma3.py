@@ -65,11 +65,11 @@ def test_lemma3_heads_realise_the_coupling():
     assert sympy.Matrix(B.T * A).rank() == 3
 
 
-def test_readings_orthogonal_verified_unitary_refuted():
+def test_readings_orthogonal_verified_unitary_refuted(quick_result):
     from ical_verify.proofs_check.claim import RunContext
     from ical_verify.proofs_check.runner import run_claim
 
-    r = run_claim("lemma3", RunContext(seed=0))
+    r = quick_result("lemma3")
     by = {x.reading.id: x for x in r.readings}
     assert r.verdict == "verified" and by["orthogonal"].reading.adopted and by["orthogonal"].verdict == "verified"
     assert by["unitary"].verdict == "refuted"

@@ -15,8 +15,8 @@ from ical_verify.theory.laurent import LaurentPolynomial
 from strategies import laurent_polynomials
 
 
-def test_verdict_per_convention():
-    r = run_claim("lemma4", RunContext(seed=0))
+def test_verdict_per_convention(quick_result):
+    r = quick_result("lemma4")
     by = {x.reading.id: x for x in r.readings}
     assert r.verdict == "verified" and by["s0-backward"].verdict == "verified"
     assert by["s0-zero"].verdict == "erratum" and by["s0-zero"].severity == "convention"

@@ -48,10 +48,9 @@ def test_every_claim_has_exact_monte_carlo_and_trained_checks():
         assert {"symbolic", "monte-carlo", "trained-model"} <= methods, cid
 
 
-@pytest.fixture(scope="module")
-def results():
-    ctx = make_context(seed=0, profile="quick", out_dir="ical-report")
-    return {cid: run_claim(cid, ctx) for cid in IDS}
+@pytest.fixture
+def results(quick_result):
+    return {cid: quick_result(cid) for cid in IDS}
 
 
 @pytest.mark.parametrize("cid", IDS)
@@ -87,9 +86,8 @@ def test_landscape_artefact_finds_a_non_global_local_minimum(results):
         assert art.metrics["local_minimum"] is True
 
 
-def test_cli_check_json_carries_the_derived_expressions(capsys):
-    assert main(["check", "bridge", "--format", "json"]) == 0
-    out = json.loads(capsys.readouterr().out)
+def test_check_json_carries_the_derived_expressions(quick_result):
+    out = quick_result("bridge").to_json()
     assert out["paper"] == "mahankali2023" and out["verdict"] == "verified"
     derived = [d for c in out["checks"] for d in c["derived"]]
     assert derived and all(d["latex"] and d["srepr"] for d in derived)

@@ -12,8 +12,8 @@ from ical_verify.proofs_check.registry import get_claim
 from ical_verify.proofs_check.runner import make_context, run_claim
 
 
-def test_lemma2_json_has_its_proof_and_the_all_sizes_scope(tmp_path):
-    result = run_claim("lemma2", make_context(out_dir=tmp_path)).to_json()
+def test_lemma2_json_has_its_proof_and_the_all_sizes_scope(tmp_path, quick_result):
+    result = quick_result("lemma2").to_json()
     proof = result["proof"]
     assert proof["source"] == "Appendix A.4"
     assert [s["id"] for s in proof["steps"]] == ["A.4.1", "A.4.2", "A.4.3", "A.4.4", "A.4.5"]
@@ -55,7 +55,7 @@ def test_without_an_explicit_erratum_step_the_first_failing_step_is_named(monkey
     assert result["verdict"] == "refuted" and result["erratum_step"] == "A.6.5"
 
 
-def test_a_verified_claim_names_no_erratum_step(tmp_path):
-    result = run_claim("lemma3", make_context(out_dir=tmp_path)).to_json()
+def test_a_verified_claim_names_no_erratum_step(tmp_path, quick_result):
+    result = quick_result("lemma3").to_json()
     assert result["verdict"] == "verified" and result["erratum_step"] is None
     assert result["proof"]["counts"]["follows"] == 4

@@ -55,8 +55,8 @@ def test_construction8_is_gd_step_with_zero_padding_and_extra_pair_otherwise(cas
     assert np.allclose(out_back, gd + extra, atol=1e-12 * scale)
 
 
-def test_verdicts_per_reading():
-    r = run_claim("prop1", RunContext(seed=0))
+def test_verdicts_per_reading(quick_result):
+    r = quick_result("prop1")
     by = {x.reading.id: x for x in r.readings}
     assert r.verdict == "erratum" and r.severity == "substantive"
     assert by["s0-zero"].reading.adopted
@@ -166,8 +166,8 @@ def test_one_head_initialisations_for_every_step_size():
 
 
 # --- s_0 = s_1 --------------------------------------------------------------------------------------------------
-def test_first_reading_verdict():
-    r = run_claim("prop1", RunContext(seed=0))
+def test_first_reading_verdict(quick_result):
+    r = quick_result("prop1")
     by = {x.reading.id: x for x in r.readings}
     assert (by["s0-first"].verdict, by["s0-first"].severity) == ("erratum", "convention")
     status = {c.name: c.status for c in r.checks}

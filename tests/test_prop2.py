@@ -17,8 +17,8 @@ from ical_verify.proofs_check.runner import run_claim
 from ical_verify.theory import augmented_attention as aa
 
 
-def test_verdicts_per_reading():
-    r = run_claim("prop2", RunContext(seed=0))
+def test_verdicts_per_reading(quick_result):
+    r = quick_result("prop2")
     by = {x.reading.id: x for x in r.readings}
     assert (r.verdict, r.severity) == ("erratum", "convention") and by["s0-backward"].reading.adopted
     assert (by["s0-zero"].verdict, by["s0-zero"].severity) == ("erratum", "convention")

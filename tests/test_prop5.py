@@ -80,10 +80,10 @@ def test_bad_initial_point_raises():
         integrate((1.0, np.nan, 1.0))
 
 
-def test_prop5_claim_verdict_and_proof_steps():
+def test_prop5_claim_verdict_and_proof_steps(quick_result):
     from ical_verify.proofs_check.runner import make_context, run_claim
 
-    r = run_claim("prop5", make_context(seed=0, out_dir="/tmp/ical-test-prop5"))
+    r = quick_result("prop5")
     assert r.verdict == "verified"
     assert all(c.status == "passed" and c.summary for c in r.checks)
     steps = {s.step.id: s for s in r.proof.steps}

@@ -99,10 +99,10 @@ def test_domain_errors():
         conditioning.printed_hessian(0)
 
 
-def test_prop7_verdict_per_reading():
+def test_prop7_verdict_per_reading(quick_result):
     from ical_verify.proofs_check.runner import make_context, run_claim
 
-    r = run_claim("prop7", make_context(seed=0, out_dir="/tmp/ical-test-prop7"))
+    r = quick_result("prop7")
     assert r.verdict == "erratum" and r.severity == "constant"
     readings = {x.reading.id: x for x in r.readings}
     assert readings["hessian-literal"].reading.adopted

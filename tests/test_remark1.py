@@ -71,10 +71,10 @@ def test_entrywise_identities_agree_with_the_block_computation():
     assert th.determinant_defect(1) == 0
 
 
-def test_remark1_verdict_follows_the_adopted_reading():
+def test_remark1_verdict_follows_the_adopted_reading(quick_result):
     from ical_verify.proofs_check.runner import make_context, run_claim
 
-    r = run_claim("remark1", make_context(seed=0, out_dir="/tmp/ical-test-remark1"))
+    r = quick_result("remark1")
     assert r.verdict == "verified"
     readings = {x.reading.id: x for x in r.readings}
     assert readings["select-half"].reading.adopted and readings["select-half"].verdict == "verified"

@@ -83,10 +83,10 @@ def test_bad_config():
         RemarkTwoConfig(t_max=1)
 
 
-def test_remark2_quick_verdict():
+def test_remark2_quick_verdict(quick_result):
     from ical_verify.proofs_check.runner import make_context, run_claim
 
-    r = run_claim("remark2", make_context(seed=0, out_dir="/tmp/ical-test-remark2"))
+    r = quick_result("remark2")
     assert r.verdict == "verified"
     train = next(c for c in r.checks if c.name == "rnn-vs-model6-training")
     assert train.metrics["rnn_poor"]["trials"] >= 8 and train.metrics["model6_fits"]["trials"] >= 8

@@ -303,7 +303,7 @@ def trained_evidence(setting: Setting, steps: tuple, seed: int, profile: str, de
     gap = [_paired((p - held.yq) ** 2 - base) for p in preds]
     gamma = model.effective_gamma().cpu().numpy()
     qa, qb = model.query_only_coefficients()
-    query_only = [float(np.sqrt((qa[s] ** 2).sum() + (qb[s] ** 2).sum())) for s in range(cfg.n_starts)]
+    query_only = [float(((qa[s] ** 2).sum() + (qb[s] ** 2).sum()).sqrt()) for s in range(cfg.n_starts)]
     return TrainedEvidence(setting, proto, labels, dist, gap, ref_dist, _paired(base), gamma.tolist(), query_only,
                            result.final_window_loss, [(P.tolist(), Q.tolist()) for P, Q in zip(Ps, Qs)])
 
