@@ -95,14 +95,28 @@ def test_check_json_is_one_object_of_the_schema(tmp_path):
     (["expectation", "--d", "64", "--T", "100000", "--samples", "100000"], "is too large: the estimate is about"),
     (["nosuchcommand"], "invalid choice"),
 ])
-def test_bad_usage_is_one_line_and_exit_2(args, fragment, tmp_path):
-    out = cli(*args, *(["--out", str(tmp_path / "o")] if args[0] in ("run", "check") else []), cwd=tmp_path)
-    assert out.returncode == 2, out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
+def test_bad_usage_is_one_line_and_exit_2(args, fragment, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = main([*args, *(["--out", str(tmp_path / "o")] if args[0] in ("run", "check") else [])])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
     assert fragment in lines[0]
-    assert "Traceback" not in out.stderr
+    assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []   # nothing written half-way
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["check", "nosuch"], "unknown claim 'nosuch'"),
+    (["expectation", "--context", "w-mu", "--d", "1", "--mu", "nan"], "mu = nan is out of range"),
+])
+def test_bad_usage_through_the_console_script(args, fragment, tmp_path):
+    """The same contract across the process boundary (the installed module run as a program)."""
+    out = cli(*args, cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.strip().splitlines() == [out.stderr.strip()]
+    assert fragment in out.stderr and "Traceback" not in out.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_expectation_agrees_and_reports_json():
