@@ -171,16 +171,10 @@ def test_claim_full(tmp_path):
     assert next(c for c in r.checks if c.name == "suite-procedure").status == "passed"
 
 
-def test_definition1_walkthrough_executes():
-    import importlib.util
-
+def test_definition1_walkthrough_is_registered_and_asserts_each_step():
+    """It is executed (every cell, no error) with the other walkthroughs in tests/test_walkthroughs.py."""
     from ical_verify.proofs_check import walkthrough
 
-    missing = [m for m in ("nbclient", "nbformat", "ipykernel") if importlib.util.find_spec(m) is None]
-    if missing:
-        pytest.skip(f"{missing} not installed")
     assert "definition1" in walkthrough.names()
-    cells = walkthrough.run_cells(walkthrough.read("definition1"))
-    code = [c for c in cells if c.kind == "code"]
-    assert code and not any(o.get("output_type") == "error" for c in code for o in c.outputs)
-    assert sum(c.source.count("assert ") for c in code) >= 10
+    source = walkthrough.path("definition1").read_text(encoding="utf-8")
+    assert source.count("assert ") >= 10
