@@ -16,10 +16,23 @@ from negative_controls import negative_control, positive_control
 CTX = make_context(seed=0, out_dir="/tmp/ical-controls-prop7")
 
 
+@pytest.fixture(scope="module")
+def symbolic_evidence():
+    """The SymPy Hessian and quadratic part of the exactly integrated loss (7): no control here alters them, so
+    they are derived once for the module (the judges, fed wrong inputs, still run every time)."""
+    saved = prop7._CACHE
+    prop7._CACHE = {}
+    try:
+        rows = prop7._symbolic_rows(CTX)
+    finally:
+        prop7._CACHE = saved
+    return rows
+
+
 @pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    """Evidence is cached per profile: every control starts from an empty cache."""
-    monkeypatch.setattr(prop7, "_CACHE", {})
+def fresh_cache(monkeypatch, symbolic_evidence):
+    """Evidence is cached per profile: every control starts from a cache that holds only the symbolic evidence."""
+    monkeypatch.setattr(prop7, "_CACHE", {("symbolic", CTX.profile): symbolic_evidence})
 
 
 def _status(name):
