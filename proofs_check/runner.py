@@ -92,7 +92,10 @@ def _scope(checks: list[CheckResult]) -> str | None:
     scopes = list(dict.fromkeys(c.scope for c in checks if c.scope and c.status == "passed"))
     certified = [s for s in scopes if s.startswith("all ")]
     chosen = certified or scopes
-    return "; ".join(chosen) if chosen else None
+    if not chosen:
+        return None
+    shown = "; ".join(chosen[:2])
+    return shown + (f" (+{len(chosen) - 2} more in the checks)" if len(chosen) > 2 else "")
 
 
 def run_claim(claim_id: str, context: RunContext | None = None,

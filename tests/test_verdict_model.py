@@ -185,6 +185,9 @@ def test_scope_lists_what_passing_checks_establish(monkeypatch):
     grid_only = Claim("g", "lemma", "t", "s", "src", 1, checks=(
         _check("a", True, scope="d <= 3"), _check("b", True, scope="T <= 6"), _check("c", False, scope="all d")))
     assert _run(monkeypatch, grid_only).scope == "d <= 3; T <= 6"
+    many = Claim("m", "lemma", "t", "s", "src", 1, checks=tuple(_check(f"k{i}", True, scope=f"d <= {i}")
+                                                               for i in range(4)))
+    assert _run(monkeypatch, many).scope == "d <= 0; d <= 1 (+2 more in the checks)"
 
 
 @pytest.mark.parametrize("kwargs, message", [
