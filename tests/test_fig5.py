@@ -95,9 +95,11 @@ def test_decisions_come_from_the_distribution_over_seeds():
     assert "median" in out.detail and "seed 7" in out.detail
 
 
-def test_claim_verdicts_and_finding_from_seeds(monkeypatch, tmp_path, quick_result):
+def test_claim_verdicts_and_finding_from_seeds(monkeypatch, tmp_path):
+    # fake evidence, so this runs the claim itself: the shared ``quick_result`` is the real run and must never be
+    # computed under a patch (a patched run cached there once replaced the real one for every later test)
     monkeypatch.setattr(fig5, "run_experiment", lambda seed, profile: fake_evidence(**TF_COMPETITIVE))
-    r = quick_result("fig5")
+    r = run_claim("fig5", RunContext(seed=0, profile="quick", out_dir=tmp_path))
     by = {s.subclaim.id: s for s in r.subclaims}
     assert by["first-layers-competitive"].verdict == "verified"
     assert by["orders-of-magnitude-L-gt-3"].verdict == "refuted" and r.verdict == "refuted"
