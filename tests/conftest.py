@@ -81,7 +81,12 @@ def quick_result(tmp_path_factory):
 def pytest_collection_modifyitems(config, items):
     """A test may not both patch (``monkeypatch``) and read the shared real quick run (``quick_result``): if it were
     the first to ask, the patched run would be cached as the real one for every later test, in every worker."""
-    both = [item.nodeid for item in items
-            if {"monkeypatch", "quick_result"} <= set(getattr(item, "fixturenames", ()))]
+    import inspect
+
+    def arguments(item):  # the test's own arguments (not the autouse fixtures, which may patch the environment)
+        function = getattr(item, "function", None)
+        return set(inspect.signature(function).parameters) if function is not None else set()
+
+    both = [item.nodeid for item in items if {"monkeypatch", "quick_result"} <= arguments(item)]
     if both:
         raise pytest.UsageError("tests that use both monkeypatch and quick_result: " + ", ".join(both))

@@ -8,7 +8,9 @@ from conftest import pytest_collection_modifyitems
 
 
 def _item(nodeid, *fixtures):
-    return SimpleNamespace(nodeid=nodeid, fixturenames=list(fixtures))
+    namespace = {}
+    exec(f"def test({', '.join(fixtures)}): pass", namespace)
+    return SimpleNamespace(nodeid=nodeid, function=namespace["test"], fixturenames=list(fixtures) + ["monkeypatch"])
 
 
 def test_a_test_that_patches_and_reads_the_shared_run_is_refused():
