@@ -56,6 +56,7 @@ LOG = ROOT / ".mutmut-last-test.log"
 REPORT = ROOT / "benchmarks" / "mutation.md"
 EQUIVALENTS = ROOT / "benchmarks" / "mutation-equivalents.toml"
 SOCKET_ENV = "ICAL_MUTATION_SOCKET"
+ARGS_ENV = "ICAL_MUTATION_ARGS"
 
 PHASES = {
     1: ["theory/index_patterns.py", "theory/symbolic_exponents.py", "theory/certify.py", "theory/realification.py",
@@ -100,7 +101,8 @@ def _run_pytest(args: list[str], module: str, mutant: str | None) -> int:
 
 
 def client(module: str, mutant: str | None) -> int:
-    args = mc.test_args(module)
+    frozen = json.loads(os.environ.get(ARGS_ENV, "{}"))           # the selection fixed when the run started
+    args = frozen.get(module) or mc.test_args(module)
     path = os.environ.get(SOCKET_ENV)
     if path and os.path.exists(path):
         import socket
@@ -272,6 +274,7 @@ def run_module(module: str, use_server: bool) -> dict:
     before_sha, original = _sha(src), src.read_bytes()
     cached_killed = sum(m["status"] in DETECTED and m["status"] != "timeout" for m in cached_mutants(module))
     env = dict(os.environ)
+    env[ARGS_ENV] = json.dumps({module: mc.test_args(module)})       # a test file edited mid-run is not picked up
     server = None
     sock = None
     if use_server:
