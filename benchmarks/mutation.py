@@ -8,6 +8,7 @@ One command, from the repository root, with the project's virtual environment::
     python3 benchmarks/mutation.py theory/index_patterns.py numerics/spectra.py
     python3 benchmarks/mutation.py --phase 1 --fresh          # forget cached results of these modules first
     python3 benchmarks/mutation.py --report-only              # rewrite benchmarks/mutation.md from the cache
+    python3 benchmarks/mutation.py --retest-survivors theory/certify.py   # survivors vs the new tests only
 
 For each module in turn it runs ``mutmut run --paths-to-mutate <module>`` with the hook file ``mutmut_config.py``
 (targeted tests per module, mutants that cannot matter skipped: see that file), measures the CPU time (user + sys
@@ -260,61 +261,122 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_module(module: str, use_server: bool) -> dict:
-    import resource
-    import subprocess
-    import tempfile
-    import time
+class _Session:
+    """Environment for one module: the frozen test selection and (optionally) a fork server."""
 
-    src = ROOT / module
-    if not src.exists():
-        raise SystemExit(f"{module}: no such module")
-    if Path(str(src) + ".bak").exists():
-        raise SystemExit(f"{module}.bak exists: an interrupted run? Restore the source (git checkout) and delete it")
-    before_sha, original = _sha(src), src.read_bytes()
-    cached_killed = sum(m["status"] in DETECTED and m["status"] != "timeout" for m in cached_mutants(module))
-    env = dict(os.environ)
-    env[ARGS_ENV] = json.dumps({module: mc.test_args(module)})       # a test file edited mid-run is not picked up
-    server = None
-    sock = None
-    if use_server:
-        sock = os.path.join(tempfile.gettempdir(), f"ical-mutation-{os.getpid()}.sock")
-        server = subprocess.Popen([sys.executable, __file__, "serve", sock], cwd=ROOT, env=env)
-        for _ in range(600):
-            if os.path.exists(sock) or server.poll() is not None:
-                break
-            time.sleep(0.1)
-        if not os.path.exists(sock):
-            server.kill()
-            server.wait()
-            raise SystemExit("the fork server did not start")
-        env[SOCKET_ENV] = sock
-    else:
-        env.pop(SOCKET_ENV, None)
-    forget_baseline()
-    cmd = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module, "--runner",
-           mc.runner_command(module), "--simple-output", "--no-progress"]
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"== {module}: {' '.join(cmd[1:6])} ...", flush=True)
-    try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
-        if _sha(src) != before_sha:                      # never leave a mutant behind
-            src.write_bytes(original)
-            print(f"!! {module} was left mutated: restored", file=sys.stderr)
+    def __init__(self, module: str, args: list[str], use_server: bool):
+        self.module, self.args, self.use_server = module, args, use_server
+        self.server = None
+        self.env = dict(os.environ)
+        self.env[ARGS_ENV] = json.dumps({module: args})        # a test file edited mid-run is not picked up
+        self.env.pop(SOCKET_ENV, None)
+
+    def __enter__(self):
+        import subprocess
+        import tempfile
+        import time
+
+        src = ROOT / self.module
+        if not src.exists():
+            raise SystemExit(f"{self.module}: no such module")
+        if Path(str(src) + ".bak").exists():
+            raise SystemExit(f"{self.module}.bak exists: an interrupted run? Restore the source (git checkout) "
+                             "and delete it")
+        self.sha, self.original = _sha(src), src.read_bytes()
+        if self.use_server:
+            sock = os.path.join(tempfile.gettempdir(), f"ical-mutation-{os.getpid()}.sock")
+            self.server = subprocess.Popen([sys.executable, __file__, "serve", sock], cwd=ROOT, env=self.env)
+            for _ in range(600):
+                if os.path.exists(sock) or self.server.poll() is not None:
+                    break
+                time.sleep(0.1)
+            if not os.path.exists(sock):
+                self.server.kill()
+                self.server.wait()
+                raise SystemExit("the fork server did not start")
+            self.env[SOCKET_ENV] = sock
+        return self
+
+    def __exit__(self, *exc):
+        src = ROOT / self.module
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait()
+        if _sha(src) != self.sha:                              # never leave a mutant behind
+            src.write_bytes(self.original)
+            print(f"!! {self.module} was left mutated: restored", file=sys.stderr)
         bak = Path(str(src) + ".bak")
         if bak.exists():
             bak.unlink()
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        return False
+
+
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_module(module: str, use_server: bool) -> dict:
+    """``mutmut run`` on one module with its targeted tests; CPU time of every process it starts."""
+    import subprocess
+
+    cached_killed = sum(m["status"] in DETECTED and m["status"] != "timeout" for m in cached_mutants(module))
+    forget_baseline()
+    cmd = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module, "--runner",
+           mc.runner_command(module), "--simple-output", "--no-progress"]
+    print(f"== {module}: {' '.join(cmd[1:6])} ...", flush=True)
+    c0 = _cpu()
+    with _Session(module, mc.test_args(module), use_server) as s:
+        proc = subprocess.run(cmd, cwd=ROOT, env=s.env)
+    cpu = _cpu() - c0
     if proc.returncode & 1:
         raise SystemExit(f"mutmut failed on {module} (exit code {proc.returncode})")
     n = len(cached_mutants(module))
     return {"module": module, "date": _dt.datetime.now().isoformat(timespec="seconds"), "cpu_seconds": round(cpu, 1),
-            "mutants": n, "reused_from_cache": cached_killed, "server": use_server}
+            "mutants": n, "reused_from_cache": cached_killed, "run": n - cached_killed, "server": use_server}
+
+
+def retest_survivors(module: str, use_server: bool) -> dict:
+    """Re-test the mutants that survived the module's full targeted tests against its ``tests/test_mutants_*``
+    file only (the rest of the selection already let them survive), as mutmut would: apply the mutant in place,
+    run the tests, restore the source, store the status in mutmut's cache."""
+    import subprocess
+
+    from mutmut import BAD_SURVIVED, BAD_TIMEOUT, OK_KILLED, Context, RelativeMutationID, mutate_file
+    from mutmut.cache import hash_of_tests, update_mutant_status
+
+    extra = mc.mutants_test_file(module)
+    if not (ROOT / extra).exists():
+        raise SystemExit(f"{extra} does not exist: nothing to re-test {module} with")
+    survivors = [m for m in cached_mutants(module) if m["status"] == "survived"]
+    tests_hash = hash_of_tests(["tests/"])
+    print(f"== {module}: re-testing {len(survivors)} survivors against {extra} only", flush=True)
+    c0 = _cpu()
+    killed = 0
+    with _Session(module, mc.PYTEST_FLAGS + [extra], use_server) as s:
+        # the new tests must pass on the original source
+        if subprocess.run([sys.executable, __file__, "pytest", module], cwd=ROOT, env=s.env).returncode != 0:
+            raise SystemExit(f"{extra} fails on the original {module}")
+        for m in survivors:
+            mid = RelativeMutationID(line=m["line"], index=m["index"], line_number=m["line_number"], filename=module)
+            ctx = Context(mutation_id=mid, filename=module, dict_synonyms=[""])
+            mutate_file(backup=True, context=ctx)
+            try:
+                r = subprocess.run([sys.executable, __file__, "pytest", module, "--mutant", mc.mutant_key(mid)],
+                                   cwd=ROOT, env=s.env, timeout=600, stdout=subprocess.DEVNULL)
+                status = OK_KILLED if r.returncode == 1 else BAD_SURVIVED
+            except subprocess.TimeoutExpired:
+                status = BAD_TIMEOUT
+            finally:
+                os.replace(str(ROOT / module) + ".bak", ROOT / module)
+            killed += status != BAD_SURVIVED
+            update_mutant_status(file_to_mutate=module, mutation_id=mid, status=status, tests_hash=tests_hash)
+    cpu = _cpu() - c0
+    print(f"   {killed} of {len(survivors)} now killed", flush=True)
+    return {"date": _dt.datetime.now().isoformat(timespec="seconds"), "cpu_seconds": round(cpu, 1),
+            "retested": len(survivors), "killed": killed}
 
 
 # the record ---------------------------------------------------------------------------------------------------
@@ -448,21 +510,28 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
              "the suite let survive.", ""]
     lines += ["## Per module", "",
               "| module | mutants | killed | timeout | suspicious | survived | skipped | equivalent | score % "
-              "| killed only by new tests | score % before new tests | CPU s (last run) | mutants run |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| killed only by new tests | score % before new tests | mutants run | CPU s | survivors re-tested "
+              "| CPU s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for module, c in per.items():
         d, n = _score(c)
         r = runs.get(module, {})
         lines.append(f"| `{module}` | {c['total']} | {c['killed']} | {c['timeout']} | {c['suspicious']} | "
                      f"{c['survived']} | {c['skipped']} | {c['equivalent']} | {_pct(d, n)} | "
                      f"{c['killed_by_new_tests']} | {_pct(d - c['killed_by_new_tests'], n)} | "
-                     f"{r.get('cpu_seconds', 'n/a')} | {r.get('mutants', 0) - r.get('reused_from_cache', 0)} |")
+                     f"{r.get('mutants', 0) - r.get('reused_from_cache', 0)} | {r.get('cpu_seconds', 'n/a')} | "
+                     f"{sum(x['retested'] for x in r.get('retests', []))} | "
+                     f"{sum(x['cpu_seconds'] for x in r.get('retests', [])):.1f} |")
     if tot:
-        cpu = sum(runs.get(m, {}).get("cpu_seconds", 0) for m in per)
+        rs = [runs.get(m, {}) for m in per]
+        cpu = sum(r.get("cpu_seconds", 0) for r in rs)
+        ran = sum(r.get("mutants", 0) - r.get("reused_from_cache", 0) for r in rs)
+        re_n = sum(x["retested"] for r in rs for x in r.get("retests", []))
+        re_cpu = sum(x["cpu_seconds"] for r in rs for x in r.get("retests", []))
         lines.append(f"| **total** | {tot['total']} | {tot['killed']} | {tot['timeout']} | {tot['suspicious']} | "
                      f"{tot['survived']} | {tot['skipped']} | {tot['equivalent']} | {_pct(det, den)} | "
                      f"{tot['killed_by_new_tests']} | {_pct(det - tot['killed_by_new_tests'], den)} | "
-                     f"{cpu:.1f} | |")
+                     f"{ran} | {cpu:.1f} | {re_n} | {re_cpu:.1f} |")
     lines += ["", "Per phase:", ""]
     for ph, mods in PHASES.items():
         cs = [per[m] for m in mods if m in per]
@@ -471,17 +540,19 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
             d, n = _score(t)
             lines.append(f"- phase {ph}: {len(cs)} of {len(mods)} modules, {d} / {n} = {_pct(d, n)} % "
                          f"(before the new tests: {_pct(d - t['killed_by_new_tests'], n)} %)")
-    lines += ["", "CPU s is user + sys of every process of the last `mutmut run` of the module (mutmut, the fork "
-              "server and its test runs); *mutants run* is how many it ran (killed mutants cached from an earlier "
-              "run are not re-run). Runs:", ""]
+    lines += ["", "CPU s is user + sys of every process started (mutmut, the fork server and its test runs). "
+              "*mutants run* is how many the last `mutmut run` of the module ran through its whole targeted "
+              "selection (killed mutants cached from an earlier run are not re-run); the mutants that survived it "
+              "were then re-tested against the module's `tests/test_mutants_*` file only "
+              "(`--retest-survivors`): the rest of the selection had already let them survive. Runs:", ""]
     for module in per:
         r = runs.get(module)
-        if r:
+        if r and "date" in r:
             lines.append(f"- `{module}`: {r['date']}, {r['cpu_seconds']} s CPU, {r['mutants']} mutants "
                          f"({r['reused_from_cache']} killed ones reused from the cache), fork server "
-                         f"{'on' if r.get('server') else 'off'}" + (f"; all runs of this module: "
-                                                                    f"{r['cpu_total']} s" if 'cpu_total' in r
-                                                                    else ""))
+                         f"{'on' if r.get('server') else 'off'}" + "".join(
+                             f"; re-test {x['date']}: {x['killed']} of {x['retested']} survivors killed, "
+                             f"{x['cpu_seconds']} s CPU" for x in r.get("retests", [])))
     lines += ["", "Skipped mutants (rules in `mutmut_config.py`): " + (", ".join(
         f"{k}: {v}" for k, v in sorted(s["skipped_by"].items())) or "none") + ". A change inside an exception "
               "message only changes text meant for people (the exception type and the condition that raises it "
@@ -544,6 +615,8 @@ def main(argv=None) -> int:
     p.add_argument("--fresh", action="store_true", help="forget the cached results of these modules first")
     p.add_argument("--no-server", action="store_true", help="run plain pytest per mutant (slower)")
     p.add_argument("--report-only", action="store_true", help="only rewrite benchmarks/mutation.md")
+    p.add_argument("--retest-survivors", action="store_true",
+                   help="re-test the surviving mutants against the module's tests/test_mutants_* file only")
     a = p.parse_args(argv)
     os.chdir(ROOT)
     modules = [mc.module_path(m) for m in a.modules]
@@ -562,12 +635,17 @@ def main(argv=None) -> int:
         for module in modules:
             if a.fresh:
                 forget(module)
-            r = run_module(module, not a.no_server)
-            r["cpu_total"] = round(runs.get(module, {}).get("cpu_total", 0) + r["cpu_seconds"], 1)
-            runs[module] = r
+            if a.retest_survivors:
+                r = retest_survivors(module, not a.no_server)
+                runs.setdefault(module, {}).setdefault("retests", []).append(r)
+            else:
+                r = run_module(module, not a.no_server)
+                r["retests"] = []                              # re-tests refer to the run before them
+                runs[module] = r
+                print(f"   {module}: {r['mutants']} mutants, {r['cpu_seconds']} s CPU", flush=True)
+            runs[module]["cpu_total"] = round(runs[module].get("cpu_total", 0) + r["cpu_seconds"], 1)
             total += r["cpu_seconds"]
             RUNS.write_text(json.dumps(runs, indent=1))
-            print(f"   {module}: {r['mutants']} mutants, {r['cpu_seconds']} s CPU", flush=True)
         runs["_last_command"] = command
         runs["_last_cpu_seconds"] = round(total, 1)
         RUNS.write_text(json.dumps(runs, indent=1))
