@@ -121,3 +121,51 @@ def test_a_result_built_by_hand_has_no_path():
                       final_loss=0.0, final_product=1.0, max_invariant_drift=0.0, invariant_scale=4.0,
                       monotone_loss=True, n_steps=0, status="", loss_tol=1e-14)
     assert r.path_t is None and r.path_loss is None and (r.rtol, r.atol) == (gf.RTOL, gf.ATOL)
+
+
+# the bookkeeping of integrate on a trajectory chosen by the test (a stand-in for the solver) -------------------
+class _Solution:
+    def __init__(self, xs, status=0):
+        self.y = np.array([[1.0 + x, 1.0, 1.0] for x in xs]).T        # (3, n): loss (p a b - 1)^2 = x^2
+        self.t = np.arange(len(xs), dtype=float)
+        self.status, self.message = status, "stand-in"
+
+
+def _integrate_along(monkeypatch, xs, **kwargs):
+    monkeypatch.setattr(gf, "solve_ivp", lambda *a, **k: _Solution(xs))
+    return gf.integrate((1.0 + xs[0], 1.0, 1.0), **kwargs)
+
+
+def test_monotone_tolerates_an_increase_of_up_to_rtol_times_one_plus_the_loss(monkeypatch):
+    """Losses 1/16, 1/4, 9/16 with rtol = 1/4: the increases 3/16 and 5/16 are at most rtol (1 + previous loss)
+    = 17/64 and 5/16 (the second exactly at the bound); all numbers are exact in binary."""
+    r = _integrate_along(monkeypatch, [-0.25, -0.5, -0.75], rtol=0.25)
+    assert r.monotone_loss is True
+    assert r.t_final == 2.0 and r.n_steps == 3 and r.status == "stand-in" and not r.converged
+    assert r.final == (0.25, 1.0, 1.0) and r.final_loss == 0.5625
+    # invariants (a^2 - b^2, a^2 - p^2, b^2 - p^2) drift by at most |0.25^2 - 0.75^2| = 1/2 from the start
+    assert r.max_invariant_drift == 0.5 and r.invariant_scale == 1.0 + 0.5625 + 1.0 + 1.0
+
+
+def test_monotone_fails_for_a_larger_increase(monkeypatch):
+    """Losses 1/4 then 49/64: an increase of 33/64 > rtol (1 + 1/4) = 5/16 (and < rtol (2 + 1/4))."""
+    assert _integrate_along(monkeypatch, [-0.5, -0.875], rtol=0.25).monotone_loss is False
+
+
+def test_a_final_loss_equal_to_the_tolerance_counts_as_converged(monkeypatch):
+    r = _integrate_along(monkeypatch, [-0.75, -0.5], loss_tol=0.25)           # final loss 1/4 = loss_tol
+    assert r.converged is True
+
+
+def test_a_constant_loss_is_monotone_even_at_rtol_zero():
+    with pytest.warns(UserWarning):                              # the solver raises its own rtol to 100 eps
+        r = gf.integrate((0.0, 0.0, 0.0), t_max=1.0, rtol=0.0)
+    assert r.monotone_loss is True and r.final_loss == 1.0
+
+
+def test_the_result_type_hints_resolve():
+    import typing
+
+    hints = typing.get_type_hints(gf.FlowResult)
+    assert hints["path_t"] == hints["path_loss"] == (np.ndarray | None)
+    assert hints["initial"] == tuple[float, float, float]
