@@ -13,7 +13,10 @@ does) and calls :func:`pre_mutation` before each mutant is tested. The hook
   1. a change inside the **message of an exception** (the message argument of ``raise SomeError(...)`` or of
      ``require(condition, message)``): the message is for people, the exception type and the condition are the
      behaviour, and those are still mutated (the condition of ``require`` is not part of the message);
-  2. a change inside a ``__repr__`` method: a debugging aid that no result depends on.
+  2. a change inside a ``__repr__`` method: a debugging aid that no result depends on;
+  3. a change inside the ``argument`` of a ``Certificate`` (theory.certify): a paragraph of prose explaining the
+     certificate to a reader, like an exception message; the verdict, scope, method, cases and differences of a
+     certificate are data and are still mutated.
 
   Docstrings (and so doctests) are never mutated by mutmut 2.
 
@@ -148,23 +151,26 @@ def _span(node) -> tuple[tuple[int, int], tuple[int, int]]:
     return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
 
 
-_SPANS: dict[str, tuple[list, list]] = {}
+_SPANS: dict[str, dict[str, list]] = {}
 
 
-def noise_spans(source: str) -> tuple[list, list]:
-    """(exception-message spans, ``__repr__`` spans) of a source, as ((line, col), (end_line, end_col))."""
+def noise_spans(source: str) -> dict[str, list]:
+    """Spans ((line, col), (end_line, end_col)) of the code that cannot matter, by reason (see the module)."""
     key = hashlib.sha1(source.encode()).hexdigest()
     if key not in _SPANS:
-        messages, reprs = [], []
+        out: dict[str, list] = {"exception message": [], "__repr__": [], "certificate argument (prose)": []}
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                messages += [_span(a) for a in node.exc.args]
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "require"
-                  and len(node.args) >= 2):
-                messages.append(_span(node.args[1]))
+                out["exception message"] += [_span(a) for a in node.exc.args]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                if node.func.id == "require" and len(node.args) >= 2:
+                    out["exception message"].append(_span(node.args[1]))
+                elif node.func.id == "Certificate":
+                    prose = node.args[4:5] + [k.value for k in node.keywords if k.arg == "argument"]
+                    out["certificate argument (prose)"] += [_span(a) for a in prose]
             elif isinstance(node, ast.FunctionDef) and node.name == "__repr__":
-                reprs.append(_span(node))
-        _SPANS[key] = (messages, reprs)
+                out["__repr__"].append(_span(node))
+        _SPANS[key] = out
     return _SPANS[key]
 
 
@@ -173,11 +179,9 @@ def skip_reason(source: str, mutation_id, filename: str) -> str | None:
     where = first_difference(source, mutated_source(source, mutation_id, filename))
     if where is None:
         return None
-    messages, reprs = noise_spans(source)
-    if any(lo <= where < hi for lo, hi in messages):
-        return "exception message"
-    if any(lo <= where < hi for lo, hi in reprs):
-        return "__repr__"
+    for reason, spans in noise_spans(source).items():
+        if any(lo <= where < hi for lo, hi in spans):
+            return reason
     return None
 
 
