@@ -127,5 +127,5 @@ def integrate(initial, t_max: float = T_MAX, loss_tol: float = LOSS_TOL, method:
                       t_final=t_final, t_max=float(t_max), converged=bool(hit or fl <= loss_tol),
                       final_loss=fl, final_product=float(final[0] * final[1] * final[2]),
                       max_invariant_drift=drift, invariant_scale=float(1.0 + np.sum(y0 ** 2)),
-                      monotone_loss=monotone, n_steps=int(n), status=str(status), loss_tol=loss_tol,
+                      monotone_loss=monotone, n_steps=int(n), status=str(status), loss_tol=loss_tol, rtol=rtol, atol=atol,
                       path_t=sol_t if keep_path else None, path_loss=losses if keep_path else None)

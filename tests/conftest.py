@@ -7,7 +7,15 @@ with ``HYPOTHESIS_PROFILE=dev pytest`` or ``pytest --hypothesis-profile dev``.
 
 import os
 
-from hypothesis import HealthCheck, settings
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # ``-n auto`` already gives every core a worker: one BLAS/OpenMP/PyTorch thread each (set before NumPy and
+    # PyTorch start their pools), as ``ical-verify run --jobs`` does. Variables the user set are kept.
+    from ical_verify.proofs_check.parallel import THREAD_VARIABLES
+
+    for _name in THREAD_VARIABLES:
+        os.environ.setdefault(_name, "1")
+
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=30,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)

@@ -64,8 +64,6 @@ def test_default_tolerances_are_the_documented_ones(reference):
     assert reference.path_t is None and reference.path_loss is None          # keep_path defaults to False
 
 
-@pytest.mark.xfail(strict=True, reason="bug: integrate does not pass rtol/atol to FlowResult, which always "
-                                       "records the defaults RTOL, ATOL")
 def test_the_result_records_the_tolerances_it_was_computed_with():
     r = gf.integrate(Y0, rtol=1e-8, atol=1e-10)
     assert (r.rtol, r.atol) == (1e-8, 1e-10)

@@ -200,8 +200,6 @@ def test_the_generic_form_fails_the_certificate_at_the_exceptional_T():
     assert c.differences and all(k.startswith("T = 2: C_ij at ") for k in c.differences)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: when a closed form fails only at an exceptional T, the scope still "
-                                       "says it fails 'for every T >= 2' instead of naming that T")
 def test_a_failure_at_an_exceptional_T_only_is_scoped_to_that_T():
     generic = cf.mean_square_form(EXC_SPEC).generic
     c = cf.certify_closed_form("generic", lambda s: generic, spec=EXC_SPEC)

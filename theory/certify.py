@@ -387,6 +387,10 @@ def certify_closed_form(name: str, claimed: Callable[[se.RowStatistics], ip.Patt
     size = "δ" if context == "orthogonal" else "d"
     if holds:
         scope = f"all {size} >= 1, all T >= 2" + (" (d = 2δ)" if context == "orthogonal" else "")
+    elif cases[0]["equal"]:  # the generic form agrees; only exceptional T (recomputed concretely) differ
+        failing = ", ".join(str(c["T"]) for c in cases[1:] if not c["equal"])
+        scope = (f"fails at T = {failing} only (an exceptional T, recomputed concretely); holds for all {size} >= 1 "
+                 "and every other T >= 2")
     else:
         gap = (form - ms.generic).symmetrised()
         blocks = [ip.n_blocks(p) for p, v in list(gap.quad.items()) + list(gap.lin.items()) if v != 0]
