@@ -172,8 +172,9 @@ def plain_or_latex_html(text: str) -> str:
     return latex_html(text) if has_math(text) else html.escape(text)
 
 
-def figure_html(path: str) -> str:
-    """A figure file embedded as a data URI (or a note if it cannot be read)."""
+def figure_html(path: str, caption: str = "") -> str:
+    """A figure file embedded as a data URI (or a note if it cannot be read), with ``caption`` (the text of the
+    artefact or check that drew it: for a reproduced figure, the paper's caption) beside it."""
     p = Path(path)
     mime = _MIME.get(p.suffix.lower())
     try:
@@ -184,8 +185,9 @@ def figure_html(path: str) -> str:
         return f'<p class="source">figure {html.escape(p.name)} ({len(data)} bytes, not an image)</p>'
     b64 = base64.b64encode(data).decode("ascii")
     name = html.escape(p.name)
+    text = f"{html.escape(caption)} " if caption else ""
     return (f'<figure><img alt="{name}" src="data:{mime};base64,{b64}">'
-            f'<figcaption class="source">{name}</figcaption></figure>')
+            f'<figcaption>{text}<span class="source">({name})</span></figcaption></figure>')
 
 
 def _badge(kind: str, value: str, colours: dict[str, str], label: str | None = None) -> str:
@@ -353,7 +355,9 @@ def claim_html(r: ClaimResult) -> str:
         out.append("</ul>")
     if r.figures:
         out.append("<h3>Figures</h3>")
-        out += [figure_html(f) for f in r.figures]
+        captions = {Path(f).name: k.summary or k.detail for k in r.checks for f in k.figures}
+        captions.update({Path(f).name: a.detail for a in r.artefacts for f in a.figures if not a.error})
+        out += [figure_html(f, captions.get(Path(f).name, "")) for f in r.figures]
     out.append(proof_html(r))
     out.append("</section>")
     return "\n".join(x for x in out if x)

@@ -243,3 +243,18 @@ def test_real_registry_report_renders_every_claim(tmp_path):
         assert f'id="claim-{c.id}"' in dom
     assert f.math > len(claims) and not external(f.resources)
     assert shot.stat().st_size > 10_000
+
+
+def test_a_reproduced_figure_has_the_text_of_the_artefact_that_drew_it_beside_it(tmp_path):
+    from ical_verify.proofs_check.claim import ArtefactResult
+
+    fig = _figure(tmp_path / "fig7-like.png")
+    caption = "Figure 7 reproduction: Figure 7. Evolution of the MSE with the number of heads."
+    r = fake_results(tmp_path)[2]
+    r.figures.append(fig)
+    r.artefacts.append(ArtefactResult("figure-7", caption, figures=[fig]))
+    page = report_html([r])
+    figure = page[page.index("<figure>"):page.index("</figure>")]
+    assert caption in figure and "fig7-like.png" in figure
+    other = report_html(fake_results(tmp_path)[:1])          # a figure no artefact drew: its file name only
+    assert "<figcaption><span class=\"source\">(fig-a.png)</span></figcaption>" in other
