@@ -491,7 +491,12 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
     import mutmut
 
     s = summarise(modules)
-    per = s["per"]
+    # the score is over modules whose every mutant was tested; a run stopped half-way leaves "untested" mutants,
+    # which are neither killed nor survivors: such a module is listed apart, with what was tested of it
+    partial = {m: c for m, c in s["per"].items() if c["untested"]}
+    per = {m: c for m, c in s["per"].items() if not c["untested"]}
+    everything = _all_modules()
+    not_run = [m for m in everything if m not in s["per"]]
     tot = {k: sum(c[k] for c in per.values()) for k in next(iter(per.values()), {})} if per else {}
     det, den = _score(tot) if tot else (0, 0)
     score = (100 * det // den) if den else 0
@@ -503,6 +508,10 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
              f"(killed + timeout + suspicious) / (mutants - skipped - equivalent) = {det} / {den} over "
              f"{len(per)} modules; a timeout (the mutant makes the tests hang) and a suspicious mutant (killed, but "
              "slowly) count as killed. The percentage is rounded down.", "",
+             f"**Coverage: {len(per)} of the {len(everything)} modules of `theory/` and `numerics/` were mutated "
+             f"completely; the score is over those only.** {len(partial)} more were stopped part-way (below, not in "
+             f"the score) and {len(not_run)} have not been mutated: "
+             + (", ".join(f"`{m}`" for m in not_run) or "none") + ".", "",
              "## Command", "", "```", command, "```", "",
              "Each module is mutated on its own, with the targeted tests of `mutmut_config.py` (plain-pytest "
              "equivalent below; `-x` stops at the first failing test). The existing tests run before the "
@@ -532,6 +541,11 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
                      f"{tot['survived']} | {tot['skipped']} | {tot['equivalent']} | {_pct(det, den)} | "
                      f"{tot['killed_by_new_tests']} | {_pct(det - tot['killed_by_new_tests'], den)} | "
                      f"{ran} | {cpu:.1f} | {re_n} | {re_cpu:.1f} |")
+    if partial:
+        lines += ["", "Stopped part-way (not in the score): "
+                  + "; ".join(f"`{m}`: {c['total'] - c['untested']} of {c['total']} mutants tested, {c['killed'] + "
+                              f"c['timeout'] + c['suspicious']} killed, {c['survived']} survived"
+                              for m, c in partial.items()) + "."]
     lines += ["", "Per phase:", ""]
     for ph, mods in PHASES.items():
         cs = [per[m] for m in mods if m in per]
