@@ -543,8 +543,8 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
                      f"{ran} | {cpu:.1f} | {re_n} | {re_cpu:.1f} |")
     if partial:
         lines += ["", "Stopped part-way (not in the score): "
-                  + "; ".join(f"`{m}`: {c['total'] - c['untested']} of {c['total']} mutants tested, {c['killed'] + "
-                              f"c['timeout'] + c['suspicious']} killed, {c['survived']} survived"
+                  + "; ".join(f"`{m}`: {c['total'] - c['untested']} of {c['total']} mutants tested, "
+                              f"{c['killed'] + c['timeout'] + c['suspicious']} killed, {c['survived']} survived"
                               for m, c in partial.items()) + "."]
     lines += ["", "Per phase:", ""]
     for ph, mods in PHASES.items():
