@@ -270,8 +270,9 @@ def judge_zero_padding_improves(ev) -> CheckOutcome:
                         summary=summary,
                         corrected=(r"Doubling the token width (e_t \in \mathbb{R}^{2d}) leads to the improvement; "
                                    r"duplicating e_t = (s_t, s_t) and zero padding e_t = (s_t, 0) define the same "
-                                   r"function class, so duplication acts only through the parameterisation. Whether the wider tokens add "
-                                   r"expressivity or only ease the optimisation, this experiment does not separate."))
+                                   r"function class, so duplication acts only through the parameterisation. "
+                                   r"Whether the wider tokens add expressivity or only ease the optimisation, this "
+                                   r"experiment does not separate."))
 
 
 def same_function_class(ctx, to_zero=None, to_dup=None) -> CheckOutcome:
