@@ -459,8 +459,8 @@ def judge_optima(entries) -> CheckOutcome:
 
 def judge_trained(entries, which: str) -> CheckOutcome:
     """Trained model (6): every start that reached the tolerance learns W^(T+1-τ) in context; trained model (4):
-    every start implements the same in-context mapping as Prop. 2's optimum (R² on the same held-out contexts
-    within 1e-6)."""
+    every start that reached the best loss of all starts implements the same in-context mapping as Prop. 2's
+    optimum (R² on the same held-out contexts within 1e-6)."""
     from ical_verify.numerics.binomial import success_rate
 
     if which == "model6":
@@ -480,17 +480,23 @@ def judge_trained(entries, which: str) -> CheckOutcome:
                                     f"context (R² >= {min(r2):.6f})")
     runs = [e for e in entries if e.name.startswith("model4-trained")]
     ref = next(e for e in entries if e.name == "prop2-optimum")
-    close = [e for e in runs if abs(e.report.r2 - ref.report.r2) <= 1e-6
+    # as for model (6): the starts that reached the optimisation tolerance (the best loss of all starts, relative
+    # 1e-6) are judged; a start that stopped short is an optimisation failure, not another trained minimum
+    best = min(e.extra["train_loss"] for e in runs)
+    reached = [e for e in runs if e.extra["train_loss"] <= best + 1e-6 * (1.0 + abs(best))]
+    close = [e for e in reached if abs(e.report.r2 - ref.report.r2) <= 1e-6
              and e.report.factorisation_residual <= 1e-6 and e.label() == "approximate"]
-    rate = success_rate(len(close), len(runs))
-    return CheckOutcome(len(close) == len(runs),
-                        f"Model (4) (Assumption 2, s_0 = 0) trained on its exact loss from {len(runs)} starts: {rate} "
+    rate, reach = success_rate(len(close), len(reached)), success_rate(len(reached), len(runs))
+    return CheckOutcome(len(close) == len(reached),
+                        f"Model (4) (Assumption 2, s_0 = 0) trained on its exact loss from {len(runs)} starts: {reach} "
+                        f"reach the best loss {best:.8f} (relative 1e-6); of these {rate} "
                         f"implement Prop. 2's in-context mapping (R² {', '.join(f'{e.report.r2:.4f}' for e in runs)} vs "
                         f"{ref.report.r2:.4f} at the optimum; a3 b1 = "
                         f"{', '.join(format(e.extra['a3b1'], '.5f') for e in runs[:3])}...): an approximate in-context "
                         "learner (one gradient step), not Γ ≈ W.",
-                        {"runs": [e.to_json() for e in runs], "reference_r2": ref.report.r2, "rate": rate.to_json()},
-                        summary=f"{len(close)}/{len(runs)} trained models (4) implement one GD step "
+                        {"runs": [e.to_json() for e in runs], "reference_r2": ref.report.r2, "rate": rate.to_json(),
+                         "reached": reach.to_json()},
+                        summary=f"{len(close)}/{len(reached)} trained minima of model (4) implement one GD step "
                                 f"(R² ≈ {ref.report.r2:.2f}: approximate)")
 
 
