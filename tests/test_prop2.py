@@ -127,6 +127,17 @@ def test_trained_judge_rejects_unconverged_or_wrong_starts():
     assert prop2.judge_trained(shifted).passed is False
 
 
+def test_trained_judge_loss_tolerance_separates_a_slow_start_from_a_saddle():
+    """Seed 8 of 20: one start 1.6e-5 (relative) above the best loss, its products within 0.2 % of the minimiser,
+    made the rate 7/8 and the check undecided. Within the loss tolerance it is a success; 1 % above, not."""
+    ev = prop2.trained_evidence(0, "quick", "zero")
+    best = min(s["final_loss"] for s in ev["starts"])
+    for gap, succeeds in ((1.6e-5, True), (1e-2, False)):
+        slow = copy.deepcopy(ev)
+        slow["starts"][0]["final_loss"] = best * (1 + gap) if gap else best
+        assert prop2.judge_trained(slow).metrics["successes"][0] is succeeds
+
+
 # --- the fast quadratic form, the family minimum and s_0 = s_1 --------------------------------------------------
 @settings(max_examples=10, deadline=None)
 @given(st.sampled_from(aa.CONVENTIONS), st.integers(1, 3), st.integers(2, 4))

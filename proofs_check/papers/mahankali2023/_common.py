@@ -144,8 +144,9 @@ def gd_predictor(step, normalise: bool = True):
 
 
 @functools.lru_cache(maxsize=None)
-def mc_evidence(setting: Setting, steps: tuple, seed: int, profile: str, stream: int):
-    """Normal-equation residuals and losses of GD predictors ``steps`` ((label, step matrix) pairs) on common prompts.
+def mc_evidence(setting: Setting, steps: tuple, seed: int, profile: str, stream: int, samples: int | None = None):
+    """Normal-equation residuals and losses of GD predictors ``steps`` ((label, step matrix) pairs) on common prompts
+    (``samples`` prompts, by default the profile's :data:`MC_SAMPLES`).
 
     The extra direction ``gd-direction`` is x_q^T step_0 s for the first (derived) step: the derivative of the
     loss along the GD family through the derived predictor.
@@ -156,7 +157,8 @@ def mc_evidence(setting: Setting, steps: tuple, seed: int, profile: str, stream:
     first = np.array(steps[0][1])
     directions = {"gd-direction": lambda p: gd_predictions(p, first, setting.normalise)}
     rng = np.random.default_rng([seed, stream])
-    return normal_equation_residuals(rng, setting.sampler(), predictors, MC_SAMPLES[profile], directions=directions,
+    return normal_equation_residuals(rng, setting.sampler(), predictors, samples or MC_SAMPLES[profile],
+                                     directions=directions,
                                      normalise=setting.normalise)
 
 

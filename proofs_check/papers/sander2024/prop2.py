@@ -333,8 +333,11 @@ def check_multistart(s0: str, configs=((2, 3), (3, 4))):
 
 # --- trained evidence: Adam from independent random starts -------------------------------------------------
 def trained_profile(ctx) -> dict:
+    # quick: 16 starts. About one start in 100 stalls short of the minimiser within the step budget (20 seeds x 2
+    # conventions); with 8 starts one such start left the rate at 7/8, whose interval reaches below 1/2 (undecided),
+    # for 3 seeds in 20; with 16 starts that needs 4 stalled starts
     return {"d": 2, "Tmax": 4, "n": 2 ** 14 if ctx.quick else 2 ** 16, "steps": 1500 if ctx.quick else 3000,
-            "starts": ctx.starts(8, 32), "lr": 2e-2, "init_scale": 0.3}
+            "starts": ctx.starts(16, 32), "lr": 2e-2, "init_scale": 0.3}
 
 
 @functools.lru_cache(maxsize=8)
@@ -401,11 +404,17 @@ def identifiable_deviation(m: np.ndarray, s0: str, eta: float) -> float:
     return float(max(abs(c) for c in combos))
 
 
-def judge_trained(evidence: dict, tolerance: float = 0.05, optimisation_tolerance: float = 1e-5) -> CheckOutcome:
+def judge_trained(evidence: dict, tolerance: float = 0.05, optimisation_tolerance: float = 1e-5,
+                  loss_tolerance: float = 1e-3) -> CheckOutcome:
     """Judge: a start succeeds if it is trained to tolerance (relative loss change over its last 50 steps below
-    ``optimisation_tolerance``), reached the best loss of all starts (to the same tolerance, not a saddle), and its
-    products a_k b_l are within ``tolerance`` x eta* of the derived minimiser (the sampling error at this n, which
-    the exact least-squares minimiser of the empirical loss measures); the success rate decides (Clopper-Pearson)."""
+    ``optimisation_tolerance``), reached the best loss of all starts (relative ``loss_tolerance``: not a saddle,
+    whose loss is higher by a large fraction), and its products
+    a_k b_l are within ``tolerance`` x eta* of the derived minimiser (the sampling error at this n, which the exact
+    least-squares minimiser of the empirical loss measures); the success rate decides (Clopper-Pearson).
+
+    ``loss_tolerance`` is commensurate with ``tolerance``: near the minimiser the loss gap is quadratic in the
+    products' deviation, so products within 5 % allow a relative gap of order 1e-3. (With the loss held to 1e-5,
+    one start in 8 with products within 0.2 % of the minimiser and a gap of 1.6e-5 failed, for 3 seeds in 20.)"""
     s0, eta = evidence["convention"], evidence["eta_star"]
     best = min(s["final_loss"] for s in evidence["starts"])
     ok, devs = [], []
@@ -414,7 +423,7 @@ def judge_trained(evidence: dict, tolerance: float = 0.05, optimisation_toleranc
         dev = identifiable_deviation(m, s0, eta)
         devs.append(dev)
         converged = abs(s["relative_change"]) < optimisation_tolerance
-        optimum = s["final_loss"] <= best * (1 + optimisation_tolerance)
+        optimum = s["final_loss"] <= best * (1 + loss_tolerance)
         ok.append(bool(converged and optimum and dev < tolerance * eta))
     rate = success_rate(sum(ok), len(ok))
     passed = rate.judge(SUCCESS_THRESHOLD)
@@ -427,8 +436,8 @@ def judge_trained(evidence: dict, tolerance: float = 0.05, optimisation_toleranc
               f"steps, {len(ok)} independent starts N(0, {p['init_scale']}^2). The loss is evaluated through the "
               f"model's exact bilinear form (the torch model at start 0's parameters gives the same loss to "
               f"{torch_gap:.1e}). A start succeeds if it is trained to tolerance (relative loss change over the last "
-              f"50 steps < {optimisation_tolerance:g}), reached the best loss of all starts ({best:.8f}) to the same "
-              f"tolerance, and its products a_k b_l deviate from the derived minimiser by less than {tolerance:.0%} "
+              f"50 steps < {optimisation_tolerance:g}), reached the best loss of all starts ({best:.8f}) to relative "
+              f"{loss_tolerance:g}, and its products a_k b_l deviate from the derived minimiser by less than {tolerance:.0%} "
               f"of eta* = {eta:.5f} (the exact least-squares minimiser of this empirical loss deviates by "
               f"{sampling:.1e}: sampling). a3 b1 over starts: median {np.median(products):.5f}, range "
               f"{min(products):.5f}..{max(products):.5f}; deviations median {np.median(devs):.1e}, max "
