@@ -654,6 +654,26 @@ class RelaxedRepresentability:
     columns: int
 
 
+def _kernel_monomials(d: int, T: int, s0: str, D: int):
+    """The terms of model (4)'s output on C_U contexts, one per product e_t[m] conj(e_t[j]) e_T[k] (t = 1..T) in
+    output coordinate i: yields ``(i, col, mono)``, ``col`` the kernel entry (i, m, j, k) it multiplies and
+    ``mono`` its Laurent exponent (token entries are monomials; zero entries are skipped)."""
+    e = ar_laurent_tokens(d, T, s0)
+    expo = [[next(iter(x.terms)) if x.terms else None for x in et] for et in e]
+    eT = expo[-1]
+    for i in range(d):
+        for m in range(D):
+            for j in range(D):
+                for k in range(D):
+                    if eT[k] is None:
+                        continue
+                    col = ((i * D + m) * D + j) * D + k
+                    for t in range(T):
+                        if expo[t][m] is None or expo[t][j] is None:
+                            continue
+                        yield i, col, tuple(a - b + c for a, b, c in zip(expo[t][m], expo[t][j], eT[k]))
+
+
 def any_heads_representability(d: int, Ts: Sequence[int], s0: str, free_w0: bool = True) -> RelaxedRepresentability:
     r"""Decide exactly whether some number of heads of (4) gives a GD step on (5) on :math:`\mathcal{C}_U` data.
 
@@ -675,21 +695,8 @@ def any_heads_representability(d: int, Ts: Sequence[int], s0: str, free_w0: bool
     nK = d * D ** 3
     for T in Ts:
         _check_dims(d, T, 2)
-        e = ar_laurent_tokens(d, T, s0)
-        expo = [[next(iter(x.terms)) if x.terms else None for x in et] for et in e]  # monomial exponents
-        eT = expo[-1]
-        for i in range(d):
-            for m in range(D):
-                for j in range(D):
-                    for k in range(D):
-                        if eT[k] is None:
-                            continue
-                        col = ((i * D + m) * D + j) * D + k
-                        for t in range(T):
-                            if expo[t][m] is None or expo[t][j] is None:
-                                continue
-                            mono = tuple(a - b + c for a, b, c in zip(expo[t][m], expo[t][j], eT[k]))
-                            add((T, i, mono), col, 1)
+        for i, col, mono in _kernel_monomials(d, T, s0, D):
+            add((T, i, mono), col, 1)
         s = ar_laurent_sequence(d, T, s0)
         for i in range(d):
             # Y_T s_T (right-hand side), U s_T and V S_T s_T (free W_0 parts), sums t = 1..T-1
@@ -775,21 +782,8 @@ def feasible_initialisations(d: int, Ts: Sequence[int], s0: str, eta) -> Feasibl
 
     for T in Ts:
         _check_dims(d, T, 2)
-        e = ar_laurent_tokens(d, T, s0)
-        expo = [[next(iter(x.terms)) if x.terms else None for x in et] for et in e]  # token entries are monomials
-        eT = expo[-1]
-        for i in range(d):
-            for m in range(D):
-                for j in range(D):
-                    for k in range(D):
-                        if eT[k] is None:
-                            continue
-                        col = ((i * D + m) * D + j) * D + k
-                        for t in range(T):
-                            if expo[t][m] is None or expo[t][j] is None:
-                                continue
-                            mono = tuple(a - b + c for a, b, c in zip(expo[t][m], expo[t][j], eT[k]))
-                            add(kcols, col, (T, i, mono), 1)
+        for i, col, mono in _kernel_monomials(d, T, s0, D):
+            add(kcols, col, (T, i, mono), 1)
         s = ar_laurent_sequence(d, T, s0)
         for i in range(d):
             for c_ in range(d):  # -(W_0 s_T - eta W_0 S_T s_T), column (i, c_) of vec(W_0)

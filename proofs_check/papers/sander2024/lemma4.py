@@ -200,6 +200,21 @@ def check_generic_model(cases=((1, 3), (2, 3), (2, 4))):
     return run
 
 
+def _mismatches_with_first_term(s0, first) -> int:
+    """Mismatched monomials over :data:`GRID` between model (4) under ``s0`` and (9) summed over t = 2..T plus a
+    t = 1 term with coefficients ``first`` (vectors of different lengths count every coordinate)."""
+    total = 0
+    for d, T in GRID:
+        model = _model(d, T, s0)
+        rest = _printed(d, T, aa.lemma4_coefficients(), t_range=range(2, T + 1))
+        one = _printed(d, T, first, t_range=[1])
+        if len(rest) != len(one):
+            total += max(len(rest), len(one))
+            continue
+        total += aa.coordinate_mismatches(model, [x + y for x, y in zip(rest, one)])
+    return total
+
+
 #: The t = 1 coefficients under zero padding: only a_1 b_1 (alpha = 0) and a_2 b_1 (alpha = 1) survive.
 def zero_padding_first_coefficients():
     m = aa.product_symbols()
@@ -213,15 +228,7 @@ def check_zero_padding_form(first=None):
 
     def run(ctx) -> CheckOutcome:
         coeffs = first or zero_padding_first_coefficients()
-        total = 0
-        for d, T in GRID:
-            model = _model(d, T, S0_ZERO)
-            rest = _printed(d, T, aa.lemma4_coefficients(), t_range=range(2, T + 1))
-            one = _printed(d, T, coeffs, t_range=[1])
-            if len(rest) != len(one):
-                total += max(len(rest), len(one))
-                continue
-            total += aa.coordinate_mismatches(model, [x + y for x, y in zip(rest, one)])
+        total = _mismatches_with_first_term(S0_ZERO, coeffs)
         passed = total == 0
         return CheckOutcome(passed, f"Zero padding: model (4) equals (9) summed over t = 2..T plus, at t = 1, "
                             f"c^(1)_(0,0) = a_1 b_1 and c^(1)_(1,0) = a_2 b_1 (the a_3, a_4, b_2 terms carry s_0 = 0): "
@@ -250,15 +257,7 @@ def check_first_form(first=None):
 
     def run(ctx) -> CheckOutcome:
         coeffs = first or first_token_coefficients()
-        total = 0
-        for d, T in GRID:
-            model = _model(d, T, S0_FIRST)
-            rest = _printed(d, T, aa.lemma4_coefficients(), t_range=range(2, T + 1))
-            one = _printed(d, T, coeffs, t_range=[1])
-            if len(rest) != len(one):
-                total += max(len(rest), len(one))
-                continue
-            total += aa.coordinate_mismatches(model, [x + y for x, y in zip(rest, one)])
+        total = _mismatches_with_first_term(S0_FIRST, coeffs)
         passed = total == 0
         return CheckOutcome(passed, f"s_0 = s_1: model (4) equals (9) summed over t = 2..T plus, at t = 1, "
                             f"c^(1)_(0,0) = (a_1 + a_3)(b_1 + b_2) and c^(1)_(1,0) = (a_2 + a_4)(b_1 + b_2), the others "
