@@ -9,6 +9,12 @@ One command, from the repository root, with the project's virtual environment::
     python3 benchmarks/mutation.py --phase 1 --fresh          # forget cached results of these modules first
     python3 benchmarks/mutation.py --report-only              # rewrite benchmarks/mutation.md from the cache
     python3 benchmarks/mutation.py --retest-survivors theory/certify.py   # survivors vs the new tests only
+    python3 benchmarks/mutation.py --import-from ../wt-other theory/laurent.py   # results of another worktree
+
+Modules can be mutated in several worktrees at once (mutmut mutates in place, so one worktree per concurrent
+run); ``--import-from`` then copies a module's results (mutmut's cache rows, the killing tests and the run record)
+into this worktree's record, after checking that the module's source and its test file are byte for byte the
+ones here, so the record describes this tree's code and tests.
 
 For each module in turn it runs ``mutmut run --paths-to-mutate <module>`` with the hook file ``mutmut_config.py``
 (targeted tests per module, mutants that cannot matter skipped: see that file), measures the CPU time (user + sys
@@ -335,7 +341,8 @@ def run_module(module: str, use_server: bool) -> dict:
         raise SystemExit(f"mutmut failed on {module} (exit code {proc.returncode})")
     n = len(cached_mutants(module))
     return {"module": module, "date": _dt.datetime.now().isoformat(timespec="seconds"), "cpu_seconds": round(cpu, 1),
-            "mutants": n, "reused_from_cache": cached_killed, "run": n - cached_killed, "server": use_server}
+            "mutants": n, "reused_from_cache": cached_killed, "run": n - cached_killed, "server": use_server,
+            "test_args": mc.test_args(module)}
 
 
 def retest_survivors(module: str, use_server: bool) -> dict:
@@ -377,6 +384,68 @@ def retest_survivors(module: str, use_server: bool) -> dict:
     print(f"   {killed} of {len(survivors)} now killed", flush=True)
     return {"date": _dt.datetime.now().isoformat(timespec="seconds"), "cpu_seconds": round(cpu, 1),
             "retested": len(survivors), "killed": killed}
+
+
+# results of another worktree -----------------------------------------------------------------------------------
+def import_results(src_root: Path, modules: list[str]) -> list[str]:
+    """Copy the results of ``modules`` from the worktree ``src_root`` into this one's record.
+
+    A module is imported only if its source and its ``tests/test_mutants_*`` file are identical in both trees
+    (merge the other branch first); otherwise it is refused with the reason. Returns the modules imported."""
+    import sqlite3
+
+    src_root = Path(src_root).resolve()
+    src_cache = src_root / CACHE.name
+    if not src_cache.exists():
+        raise SystemExit(f"{src_cache}: no mutmut cache there")
+    src_runs = json.loads((src_root / RUNS.name).read_text()) if (src_root / RUNS.name).exists() else {}
+    src_kills = (src_root / KILLS.name).read_text().splitlines() if (src_root / KILLS.name).exists() else []
+    runs = json.loads(RUNS.read_text()) if RUNS.exists() else {}
+    with sqlite3.connect(src_cache) as sdb:
+        available = [r[0] for r in sdb.execute("SELECT filename FROM SourceFile")]
+    done = []
+    for module in modules or available:
+        if module not in available:
+            print(f"   {module}: not in {src_cache}", file=sys.stderr)
+            continue
+        test_file = mc.mutants_test_file(module)
+        differ = [f for f in (module, test_file)
+                  if (src_root / f).exists() != (ROOT / f).exists()
+                  or ((ROOT / f).exists() and _sha(ROOT / f) != _sha(src_root / f))]
+        if differ:
+            print(f"   {module}: not imported, {', '.join(differ)} differ(s) from {src_root}", file=sys.stderr)
+            continue
+        if mc.test_args(module) != _frozen_args(src_runs.get(module, {}), module):
+            print(f"   {module}: not imported, its targeted tests differ from those of {src_root}", file=sys.stderr)
+            continue
+        forget(module)
+        with sqlite3.connect(src_cache) as sdb, _db() as db:
+            for sid, fname, h in sdb.execute("SELECT id, filename, hash FROM SourceFile WHERE filename = ?",
+                                             (module,)).fetchall():
+                new_sid = db.execute("INSERT INTO SourceFile (filename, hash) VALUES (?, ?)", (fname, h)).lastrowid
+                for lid, line, num in sdb.execute("SELECT id, line, line_number FROM Line WHERE sourcefile = ?",
+                                                  (sid,)).fetchall():
+                    new_lid = db.execute("INSERT INTO Line (sourcefile, line, line_number) VALUES (?, ?, ?)",
+                                         (new_sid, line, num)).lastrowid
+                    for idx, th, st in sdb.execute('SELECT "index", tested_against_hash, status FROM Mutant '
+                                                   "WHERE line = ?", (lid,)).fetchall():
+                        db.execute('INSERT INTO Mutant (line, "index", tested_against_hash, status) '
+                                   "VALUES (?, ?, ?, ?)", (new_lid, idx, th, st))
+        with open(KILLS, "a") as f:
+            for line in src_kills:
+                if line.strip() and json.loads(line)["module"] == module:
+                    f.write(line + "\n")
+        if module in src_runs:
+            runs[module] = {**src_runs[module], "imported_from": src_root.name}
+        done.append(module)
+        print(f"   {module}: imported from {src_root}", flush=True)
+    RUNS.write_text(json.dumps(runs, indent=1))
+    return done
+
+
+def _frozen_args(run: dict, module: str) -> list[str]:
+    """The targeted tests a run used (recorded since imports exist; older runs: the current selection)."""
+    return run.get("test_args") or mc.test_args(module)
 
 
 # the record ---------------------------------------------------------------------------------------------------
@@ -491,6 +560,7 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
     import mutmut
 
     s = summarise(modules)
+    sources = {r["imported_from"] for m, r in runs.items() if isinstance(r, dict) and r.get("imported_from")}
     # the score is over modules whose every mutant was tested; a run stopped half-way leaves "untested" mutants,
     # which are neither killed nor survivors: such a module is listed apart, with what was tested of it
     partial = {m: c for m, c in s["per"].items() if c["untested"]}
@@ -512,7 +582,14 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
              f"completely; the score is over those only.** {len(partial)} more were stopped part-way (below, not in "
              f"the score) and {len(not_run)} have not been mutated: "
              + (", ".join(f"`{m}`" for m in not_run) or "none") + ".", "",
-             "## Command", "", "```", command, "```", "",
+             "## Command", "", "To reproduce the whole record (from the repository root):", "", "```",
+             "python3 benchmarks/mutation.py --all                      # every module, with its targeted tests",
+             "python3 benchmarks/mutation.py --retest-survivors --all   # survivors vs the test_mutants_* files",
+             "```", "", f"Last command here: `{command}`."
+             + (f" The modules were mutated in {len(sources)} worktrees at once (`{'`, `'.join(sorted(sources))}`), "
+                "one module at a time in each, with the same commands per module, and their results assembled "
+                "here with `--import-from` (which checks that the module and its test file are those of this "
+                "tree): the list of runs below says where each ran." if sources else ""), "",
              "Each module is mutated on its own, with the targeted tests of `mutmut_config.py` (plain-pytest "
              "equivalent below; `-x` stops at the first failing test). The existing tests run before the "
              "`tests/test_mutants_*` file of the module, so a mutant credited to such a test is one the rest of "
@@ -562,7 +639,8 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
     for module in per:
         r = runs.get(module)
         if r and "date" in r:
-            lines.append(f"- `{module}`: {r['date']}, {r['cpu_seconds']} s CPU, {r['mutants']} mutants "
+            where = f" (in `{r['imported_from']}`)" if r.get("imported_from") else ""
+            lines.append(f"- `{module}`{where}: {r['date']}, {r['cpu_seconds']} s CPU, {r['mutants']} mutants "
                          f"({r['reused_from_cache']} killed ones reused from the cache), fork server "
                          f"{'on' if r.get('server') else 'off'}" + "".join(
                              f"; re-test {x['date']}: {x['killed']} of {x['retested']} survivors killed, "
@@ -631,6 +709,8 @@ def main(argv=None) -> int:
     p.add_argument("--report-only", action="store_true", help="only rewrite benchmarks/mutation.md")
     p.add_argument("--retest-survivors", action="store_true",
                    help="re-test the surviving mutants against the module's tests/test_mutants_* file only")
+    p.add_argument("--import-from", metavar="WORKTREE",
+                   help="copy these modules' results (all, if none given) from another worktree's record")
     a = p.parse_args(argv)
     os.chdir(ROOT)
     modules = [mc.module_path(m) for m in a.modules]
@@ -641,7 +721,12 @@ def main(argv=None) -> int:
     modules = list(dict.fromkeys(modules))
     runs = json.loads(RUNS.read_text()) if RUNS.exists() else {}
     command = "python3 benchmarks/mutation.py " + " ".join(argv)
-    if not a.report_only:
+    if a.import_from:
+        import_results(Path(a.import_from), modules)
+        runs = json.loads(RUNS.read_text())
+        modules = []
+        command = runs.get("_last_command", command)
+    elif not a.report_only:
         if not modules:
             p.error("give modules, --phase N or --all")
         runs["_machine"] = _machine()
@@ -650,6 +735,9 @@ def main(argv=None) -> int:
             if a.fresh:
                 forget(module)
             if a.retest_survivors:
+                if not (ROOT / mc.mutants_test_file(module)).exists() and len(modules) > 1:
+                    print(f"== {module}: no {mc.mutants_test_file(module)}, nothing to re-test", flush=True)
+                    continue
                 r = retest_survivors(module, not a.no_server)
                 runs.setdefault(module, {}).setdefault("retests", []).append(r)
             else:
