@@ -108,11 +108,20 @@ def test_trained_judge_fails_on_perturbed_evidence():
     assert C.judge_trained(close).passed is False
 
 
-def test_trained_judge_is_undecided_when_the_interval_straddles_the_threshold():
+def test_trained_judge_is_decided_by_the_lowest_loss_start_not_by_the_fraction():
+    """3 of 32 starts reach the derived predictor (interval [0.02, 0.25] straddles 0.1): that passes when the start
+    with the lowest held-out loss is one of them, and is undecided when the lowest-loss start is elsewhere."""
     ev = evidence()
     S = len(ev.gap)
-    some = [0.01] * 3 + [0.5] * (S - 3)  # 3/32: 95 % interval [0.02, 0.25] straddles 0.1
-    assert C.judge_trained(C.perturbed(ev, dist={**ev.dist, "derived": some})).passed is None
+    order = list(np.argsort([g.estimate for g in ev.gap]))
+    with_best = np.full(S, 0.5)
+    with_best[order[:3]] = 0.01
+    assert C.judge_trained(C.perturbed(ev, dist={**ev.dist, "derived": list(with_best)})).passed is True
+    without_best = np.full(S, 0.5)
+    without_best[order[-3:]] = 0.01
+    out = C.judge_trained(C.perturbed(ev, dist={**ev.dist, "derived": list(without_best)}))
+    assert out.passed is None
+    assert out.metrics["best_start"] == order[0] and out.metrics["best_start_reaches"] is False
 
 
 def test_monte_carlo_judge_rejects_the_alternative_as_derived():

@@ -314,13 +314,18 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
                   what: str = "") -> CheckOutcome:
     r"""The trained evidence supports "the minimiser is the derived predictor" iff
 
-    (a) the fraction of starts within ``tol`` of the derived predictor has a 95 % Clopper–Pearson interval above
-    ``threshold`` (below: fail; straddling: inconclusive);
+    (a) the start with the lowest held-out loss is within ``tol`` of the derived predictor: the best point that
+    training from random starts finds is the derived predictor;
     (b) no start beats the derived predictor: no paired loss-gap interval lies entirely below 0;
     (c) every alternative is farther than 2 tol from the derived predictor (so it falls outside the tolerance).
-    Starts far from the derived predictor have a larger loss (by the Pythagorean identity the gap is the squared
-    distance times E[y_hat*^2]); the held-out sample resolves that only for large distances, so it is reported, not
-    judged.
+    It fails on (b) or (c), or when the fraction of starts that reach the derived predictor has a 95 %
+    Clopper–Pearson interval below ``threshold`` (training does not find it); it is undecided when the best start
+    is elsewhere without beating it. The fraction itself does not decide a pass: the starts of one seed share
+    its stream of training prompts, so the fraction varies between seeds more than a binomial would
+    (``benchmarks/seeds.md``: 4/16 to 12/16 for the quadratic family) and a threshold on its interval made the
+    verdict depend on the seed, while which start ends lowest did not. Starts far from the derived predictor have
+    a larger loss (by the Pythagorean identity the gap is the squared distance times E[y_hat*^2]); the held-out
+    sample resolves that only for large distances, so it is reported, not judged.
     """
     from ical_verify.numerics.binomial import decision_probabilities, success_rate
 
@@ -333,11 +338,17 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
     beats = [s for s in range(S) if ev.gap[s].interval[1] < 0]
     alts = {k: v for k, v in ev.ref_dist.items() if k != derived}
     separated = all(v > 2 * tol for v in alts.values())
+    losses = np.array([g.estimate for g in ev.gap])
+    best = int(np.argmin(losses))
+    best_reaches = bool(ok[best])
     if beats or not separated:
         passed = False
+    elif best_reaches:
+        passed = True
+    elif decision is False:
+        passed = False
     else:
-        passed = decision
-    losses = np.array([g.estimate for g in ev.gap])
+        passed = None
     probs = decision_probabilities(max(rate.fraction, 1e-9), S, threshold)
     nearest = min(alts, key=alts.get) if alts else None
     succ_alt = {k: int(sum(np.array(ev.dist[k]) <= tol)) for k in alts}
@@ -345,9 +356,14 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
     detail = (f"{what}{S} random starts of the full one-layer model (all entries of W^PV and W^KQ, N(0, "
               f"{p['init_scale']}^2/(d+1)) initialisation), Adam lr {p['lr']} cosine-annealed, {p['steps']} steps of "
               f"{p['batch']} fresh prompts per start ({ev.setting.describe()}). Optimisation tolerance: relative RMS "
-              f"distance <= {tol:g} to the derived predictor on {ev.gap[0].n_samples} held-out prompts. Reached: {rate} "
-              f"(criterion: interval above {threshold:g}; P(another seed decides True/False/undecided) at the observed "
-              f"rate = {probs[True]:.3f}/{probs[False]:.3f}/{probs[None]:.3f}). Distances of the successful starts: "
+              f"distance <= {tol:g} to the derived predictor on {ev.gap[0].n_samples} held-out prompts. Criterion: the "
+              f"start with the lowest held-out loss (start {best}, distance {d0[best]:.4f}) is within tolerance "
+              f"({'yes' if best_reaches else 'no'}), no start beats the derived predictor, every alternative lies "
+              f"outside 2 x tolerance; it fails also if the fraction of starts that reach the derived predictor has its "
+              f"interval below {threshold:g}. Reached: {rate} (P(that interval is above/below/straddles {threshold:g} "
+              f"for another seed) at the observed rate, were the starts independent = {probs[True]:.3f}/"
+              f"{probs[False]:.3f}/{probs[None]:.3f}; the starts share a seed's prompts, so the fraction varies more "
+              f"between seeds and does not decide a pass). Distances of the successful starts: "
               f"{np.round(np.sort(d0[ok]), 4).tolist()}; of the others: {np.round(np.sort(d0[~ok]), 3).tolist()}. "
               f"Loss gap to the derived predictor (paired, 6 sigma): successful max {losses[ok].max() if ok.any() else float('nan'):.2e}, "
               f"others min {losses[~ok].min() if (~ok).any() else float('nan'):.3f}; derived loss "
@@ -355,10 +371,13 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
               f"starts within tolerance of them): "
               + "; ".join(f"{k}: {v:.3f}, {succ_alt[k]}" for k, v in alts.items())
               + f". Nearest alternative outside 2 x tolerance: {separated}.")
-    summary = (f"trained: {rate.successes}/{S} starts reach the derived predictor (distance <= {tol:g}, max "
-               f"{d0[ok].max() if ok.any() else float('nan'):.3f}); none beats it; nearest alternative "
+    summary = (f"trained: the lowest-loss start {'is' if best_reaches else 'is NOT'} at the derived predictor; "
+               f"{rate.successes}/{S} starts reach it (distance <= {tol:g}, max "
+               f"{d0[ok].max() if ok.any() else float('nan'):.3f}); {'none beats it' if not beats else 'some beat it'}; "
+               f"nearest alternative "
                f"{nearest} at {alts[nearest]:.3f}" if nearest else f"trained: {rate}")
-    metrics = {"evidence": ev.to_json(), "success": rate.to_json(), "decision_probabilities":
+    metrics = {"evidence": ev.to_json(), "success": rate.to_json(), "best_start": best,
+               "best_start_reaches": best_reaches, "decision_probabilities":
                {str(k): v for k, v in probs.items()}, "beats_derived": beats,
                "alternatives_separated": separated}
     return CheckOutcome(passed, detail, metrics, summary=summary)

@@ -36,8 +36,9 @@ SETTING = C.Setting(d=2, n=3, sigma2=0.5, response="quadratic", a=0.25)
 #: The quadratic responses have heavy-tailed gradients: fewer starts, larger batches, a smaller learning rate and a
 #: wider optimisation tolerance (converged starts lie within 0.03-0.09; the nearest alternative is 0.267 away).
 # quick: 16 starts. The fraction of starts that reach the derived predictor varies between seeds more than a
-# binomial would (4/16 to 12/16 over seeds 0-9; starts share a seed's training stream), so the trained check is
-# undecided for about one seed in 20, with 16 starts as with 32 (7/32 for seed 2): benchmarks/seeds.md
+# binomial would (4/16 to 12/16 over seeds 0-9; starts share a seed's training stream): a threshold on its interval
+# left the trained check undecided for about one seed in 20, with 16 starts as with 32 (7/32 for seed 2), so the
+# judge (_common.judge_trained) asks where the lowest-loss start ends instead (benchmarks/seeds.md)
 PROTOCOL = {"quick": (("starts", 16), ("steps", 600), ("batch", 512), ("lr", 0.02)),
             "full": (("starts", 64), ("steps", 4000), ("batch", 1024), ("lr", 0.02))}
 TOLERANCE = 0.12
