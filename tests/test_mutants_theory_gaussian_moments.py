@@ -83,3 +83,16 @@ def test_symmetric_matrix_symbols_are_real_and_take_assumptions():
     assert M[0, 2].name == "S_13"
     assert all(e.is_real and e.is_positive for e in M)
     assert symmetric_matrix_symbols("T", 2)[0, 1].is_real is True
+
+
+def test_the_block_search_continues_past_a_node_met_twice():
+    """Edges 0-1, 0-2, 0-3, 3-4, 4-2: the search from 0 meets node 2 twice while 1 still waits on its stack; all five
+    coordinates form one block, so E[x0 x1] = cov(x0, x1) = 1/10 (a search that stopped would split off x1: 0)."""
+    xs = sympy.symbols("x0:5")
+    cov = sympy.eye(5)
+    for i, j in [(0, 1), (0, 2), (0, 3), (3, 4), (4, 2)]:
+        cov[i, j] = cov[j, i] = sympy.Rational(1, 10)
+    g = GaussianVector(xs, cov)
+    assert g.expect(xs[0] * xs[1]) == sympy.Rational(1, 10)
+    assert g.expect(xs[1] * xs[4]) == 0
+    assert g.expect(xs[0] ** 2 * xs[1] * xs[2]) == sympy.Rational(1, 50)      # c00 c12 + 2 c01 c02
