@@ -65,8 +65,12 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
     # mG: the doctests and tests/test_mutants_numerics_*.py only (tests/test_prop7.py imports the claim and
-    # runs it: about 40 s a mutant)
-    "numerics/spectra.py": (["numerics.spectra"], []),
+    # runs it: about 40 s a mutant). "-n0": without it pyproject's addopts "-n auto" starts two pytest-xdist
+    # workers (fresh interpreters importing NumPy, SciPy, ...) for every mutant, about 3 s of CPU each time.
+    "numerics/spectra.py": (["numerics.spectra"], ["-n0"]),
+    "numerics/ar_fit.py": (["numerics.ar_fit"], ["-n0"]),
+    "numerics/montecarlo.py": (["numerics.montecarlo"], ["-n0"]),
+    "numerics/samplers.py": (["numerics.samplers"], ["-n0"]),
 }
 
 
