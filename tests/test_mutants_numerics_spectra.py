@@ -5,6 +5,7 @@ not-PD witness on small matrices whose pivots and quadratic forms are computed i
 (benchmarks/mutation.md)."""
 
 import math
+import warnings
 
 import mpmath
 import numpy as np
@@ -91,12 +92,14 @@ def test_hessian_by_differences_is_twice_the_printed_matrix():
     H = S.hessian_by_differences(2, 8.0)
     assert np.allclose(H, 2 * _printed(2, 8.0), rtol=0, atol=1e-10)
     assert np.array_equal(H, S.hessian_by_differences(2, 8.0, h=0.5))   # the default step is h = 0.5
+    assert np.allclose(S.hessian_by_differences(2, 8.0, h=0.25), H, rtol=0, atol=1e-9)   # divided by 4h^2
 
 
 def test_hessian_quadrature_is_twice_the_printed_matrix():
     H = S.hessian_quadrature(3, 5.0)
     assert np.allclose(H, 2 * _printed(3, 5.0), rtol=0, atol=1e-12)
     assert np.array_equal(H, S.hessian_quadrature(3, 5.0, h=0.5))       # the default step is h = 0.5
+    assert np.allclose(S.hessian_quadrature(3, 5.0, h=0.25), H, rtol=0, atol=1e-11)       # divided by 4h^2
     assert np.allclose(S.hessian_quadrature(1, 3.0), [[2.0]], atol=1e-13)
 
 
@@ -130,8 +133,11 @@ def test_sweep_eigenvalues_descending_and_condition_numbers():
 
 
 def test_sweep_of_the_zero_matrix_is_unreliable_with_infinite_condition():
-    """factor 0: sigma = 0 is not > 100 T eps * 0, and sigma_T = 0 gives an infinite condition number."""
-    sw = S.spectrum_sweep(1, [2.0], factor=0.0)
+    """factor 0: sigma = 0 is not > 100 T eps * 0, and sigma_T = 0 gives an infinite condition number, without
+    a floating-point warning (no 0/0 is evaluated)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sw = S.spectrum_sweep(1, [2.0], factor=0.0)
     assert sw.float64_reliable == [False] and sw.condition.tolist() == [math.inf]
 
 
