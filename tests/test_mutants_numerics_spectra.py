@@ -216,6 +216,18 @@ def test_certificate_pivots_and_eigenvalue_bound_match_lapack():
     assert iv.prec == old                                               # the precision is restored
 
 
+@pytest.mark.parametrize("bits", [20, 30])
+def test_eigenvalue_bound_is_tight_at_low_precision(bits):
+    """Each interval entry of L is one rounding wide (L_jj = sqrt of the pivot interval): at p bits the rigorous
+    bound log10(1 / ||L^-1||_F^2) is below the exact one by less than 3 * 2^-p (a looser enclosure, such as
+    L_jj = s / sqrt(s), loses about 3.5 units)."""
+    H = np.array([[1, .05, .1], [.05, 1, .05], [.1, .05, 1]])
+    exact = _cholesky_reference(H)[1]
+    c = S.certify_positive_definite(3, 2.0, bits, entry=_tridiag_entry)
+    assert c.certified is True
+    assert 0 <= exact - c.log10_eigenvalue_lower_bound < 3 * 2.0 ** -bits
+
+
 def test_certificate_of_the_printed_matrix_2x2():
     a = 2 / math.pi
     c = S.certify_positive_definite(2, 8.0)
@@ -285,3 +297,19 @@ def test_witness_of_the_printed_matrix_has_a_positive_form():
     assert w.certified is False
     assert w.quadratic_form_lower == pytest.approx(1 - a, rel=1e-12)
     assert w.quadratic_form_upper == pytest.approx(1 - a, rel=1e-12)
+
+
+def _near_degenerate(ctx, k, mu):
+    """b = 1/2 at |k| = 2 and a = sqrt(b^2 - 3bg/2 + g^2/2) at |k| = 1, g = 1e-80: eigenvalues 1/2 (eigenvector
+    (1, 0, -1)/sqrt 2), 1/2 + g and about 2 (solve the persymmetric 3 x 3 by hand)."""
+    b, g = ctx.mpf(1) / 2, ctx.mpf(10) ** -80
+    return ctx.sqrt(b * b - 3 * b * g / 2 + g * g / 2) if abs(k) == 1 else b
+
+
+def test_witness_vector_is_the_smallest_eigenvector_at_prec_bits_over_3_digits():
+    """The two smallest eigenvalues are 1e-80 apart: 300 bits give 100 digits, enough to separate them (75 would
+    not), so v is the eigenvector of 1/2 and v^T H v = 1/2."""
+    w = S.witness_not_positive_definite(3, 2.0, entry=_near_degenerate)
+    v = np.array(w.vector) * np.sign(w.vector[0])
+    assert np.allclose(v, [math.sqrt(0.5), 0.0, -math.sqrt(0.5)], rtol=0, atol=1e-12)
+    assert w.quadratic_form_upper == pytest.approx(0.5, rel=1e-14) and w.certified is False
