@@ -186,6 +186,8 @@ def test_printed_prop4_by_hand():
     be 52), -2 Tr(C) p_T = -30, + d = 2: 624."""
     assert M.printed_prop4_loss(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 2.0, 3.0])) == 624.0
     assert M.printed_prop4_loss(np.eye(3), np.array([0.0, 1.0])) == 1 * 3 + 0 - 2 * 3 + 3
+    # p = (1, 3, 2): p_{T-1} = 3 is squared (9 * 58), not doubled; 420 + 522 - 20 + 2
+    assert M.printed_prop4_loss(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 3.0, 2.0])) == 924.0
 
 
 # --------------------------------------------------------------------------------------------- Monte Carlo
@@ -279,6 +281,19 @@ def test_smallest_model_by_hand():
         assert np.array_equal(lg.grad_P.reshape(2, 2), [[8.0, 20.0], [0.0, 0.0]])
 
 
+@pytest.mark.parametrize("context, d", [("unitary", 1), ("unitary", 3), ("orthogonal", 2), ("orthogonal", 4)])
+@pytest.mark.parametrize("T_max", [2, 3])
+def test_one_parameter_set_gives_a_float_loss_and_unbatched_gradients(context, d, T_max):
+    """Every valid (H, d), (H, d), (T_max, T_max) input, T_max = 2 included, is one parameter set: a float loss
+    (the cubature sum) and gradients of the shapes of A, B, P."""
+    rng = np.random.default_rng(d + 10 * T_max)
+    A, B, P = rng.standard_normal((2, d)), rng.standard_normal((2, d)), rng.standard_normal((T_max, T_max))
+    lg = M.population_loss_and_gradient(A, B, P, context)
+    assert isinstance(lg.loss, float)
+    assert lg.loss == pytest.approx(brute_population(A, B, P, context), rel=1e-11)
+    assert lg.grad_A.shape == A.shape and lg.grad_B.shape == B.shape and lg.grad_P.shape == P.shape
+
+
 def test_fast_and_batched_paths_agree_on_one_parameter_set():
     for context, (A, B, P) in PARAMS.items():
         one = M.population_loss_and_gradient(A, B, P, context)
@@ -294,6 +309,8 @@ def test_fast_and_batched_paths_agree_on_one_parameter_set():
     (np.ones((2, 2)), np.ones((2, 2)), np.eye(1)),            # T_max = 1
     (np.ones((2, 2)), np.ones((2, 2)), np.ones((3, 2))),      # P not square
     (np.ones((2, 2)), np.ones((2, 2)), np.ones(3)),
+    (np.ones((2, 2)), np.ones((2, 2)), np.ones((3, 3, 3))),   # one parameter set with a batch of P
+    (np.ones((2, 2)), np.ones((2, 2)), np.ones((2, 2, 2))),
     (np.ones((2, 2, 2)), np.ones((2, 2, 2)), np.ones((3, 3, 3))),   # batch axes differ
     (np.ones((2, 2, 2)), np.ones((2, 2, 2)), np.ones((2, 3, 2))),
     (np.ones((2, 2, 2)), np.ones((2, 2, 2)), np.ones((2, 1, 1))),

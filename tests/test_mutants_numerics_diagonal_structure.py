@@ -100,3 +100,11 @@ def test_to_json_and_immutability():
                              "singular_values": [2.0, 1.0], "numerical_rank": 2}
     with pytest.raises(dataclasses.FrozenInstanceError):
         rep.C_outside = 1.0
+
+
+@pytest.mark.parametrize("C_, P_", [(np.ones((2, 3)), np.eye(3)), (np.ones(4), np.eye(3)),
+                                    (np.ones((2, 2, 2)), np.eye(3)), (np.eye(2), np.ones((3, 1))),
+                                    (np.eye(2), np.ones(3)), (np.eye(2), np.ones((3, 3, 3)))])
+def test_non_square_C_or_P_is_refused(C_, P_):
+    with pytest.raises(DomainError):
+        structure_report(C_, P_, "unitary")
