@@ -42,10 +42,14 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"      # a mutated module must never leave a .pyc behind
 
 ROOT = Path(__file__).resolve().parent
-PYTEST_FLAGS = ["-x", "-q", "-p", "no:cacheprovider"]
-
-#: mG: pytest flags for a cheap targeted run (see the mG block of TARGETS)
-_MG_FAST = ["-n0", "-p", "no:anyio", "-p", "no:unraisableexception", "--assert=plain"]
+# Flags that make each test run cheap without changing which tests run or whether they pass: "-n0", else pyproject's
+# addopts "-n auto" starts two pytest-xdist workers (fresh interpreters importing NumPy, SciPy, ...) for every
+# mutant, about 3 s of CPU; "-p no:anyio" (its plugin probes the async backends), "-p no:unraisableexception" (five
+# gc.collect() at the end of the session, over the SymPy heap) and "--assert=plain" (no assertion rewriting: with
+# PYTHONDONTWRITEBYTECODE every test module and plugin was recompiled each time) take a forked test run from about
+# 1.0 s to about 0.25 s of CPU (measured on numerics/spectra.py's selection).
+PYTEST_FLAGS = ["-n0", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:anyio", "-p", "no:unraisableexception",
+                "--assert=plain"]
 
 #: module -> (modules whose doctests to run, test files / node ids), existing tests only, cheapest first.
 #: ``tests/test_mutants_<package>_<module>.py`` is appended automatically when it exists.
@@ -68,17 +72,16 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
     # mG: the doctests and tests/test_mutants_numerics_*.py only (tests/test_prop7.py imports the claim and
-    # runs it: about 40 s a mutant). The flags make each test run cheap: "-n0", else pyproject's addopts
-    # "-n auto" starts two pytest-xdist workers (fresh interpreters importing NumPy, SciPy, ...) for every
-    # mutant, about 3 s of CPU; "-p no:anyio" (its plugin probes the async backends), "-p
-    # no:unraisableexception" (five gc.collect() at the end of the session, over the SymPy heap) and
-    # "--assert=plain" (no assertion rewriting: with PYTHONDONTWRITEBYTECODE every test module and plugin was
-    # recompiled each time) take a forked test run from about 1.0 s to about 0.25 s of CPU. None of them changes
-    # which tests run or whether they pass.
-    "numerics/spectra.py": (["numerics.spectra"], _MG_FAST),
-    "numerics/ar_fit.py": (["numerics.ar_fit"], _MG_FAST),
-    "numerics/montecarlo.py": (["numerics.montecarlo"], _MG_FAST),
-    "numerics/samplers.py": (["numerics.samplers"], _MG_FAST),
+    # runs it: about 40 s a mutant)
+    "numerics/spectra.py": (["numerics.spectra"], []),
+    "numerics/ar_fit.py": (["numerics.ar_fit"], []),
+    "numerics/montecarlo.py": (["numerics.montecarlo"], []),
+    "numerics/samplers.py": (["numerics.samplers"], []),
+
+    # mF: the doctests only (the existing tests of these modules run hypothesis, training or claim runs); the
+    # mutation tests (appended automatically) pin the rest
+    "numerics/diagonal_model.py": (["numerics.diagonal_model"], []),
+    "numerics/diagonal_structure.py": (["numerics.diagonal_structure"], []),
 }
 
 

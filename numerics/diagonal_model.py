@@ -179,7 +179,7 @@ def population_loss_and_gradient(A: np.ndarray, B: np.ndarray, P: np.ndarray,
     if single and A.shape == B.shape and P.ndim == 2 and P.shape[0] == P.shape[1] and P.shape[0] >= 2:
         if context == "unitary" or (context == "orthogonal" and A.shape[1] % 2 == 0):
             return _loss_and_gradient_one(A, B, P, context)
-    if single:
+    if single:      # every valid single parameter set took the fast path above: this one fails a check below
         A, B, P = A[None], B[None], P[None]
     require(A.ndim == 3 and A.shape == B.shape, f"A {A.shape} and B {B.shape} must both be (H, d) or (N, H, d)")
     require(P.ndim == 3 and P.shape[0] == A.shape[0] and P.shape[1] == P.shape[2] and P.shape[1] >= 2,
@@ -237,8 +237,6 @@ def population_loss_and_gradient(A: np.ndarray, B: np.ndarray, P: np.ndarray,
     gP[:, :R] = np.where(read, gPm, 0.0)
     gA = np.einsum("nhi,nij->nhj", B, gC)                                  # (N, H, d): B G
     gB = np.einsum("nhj,nij->nhi", A, gC)                                  # (N, H, d): A G^T
-    if single:
-        return LossAndGradient(float(loss[0]), gA[0], gB[0], gP[0])
     return LossAndGradient(loss, gA, gB, gP)
 
 

@@ -64,6 +64,8 @@ def structure_report(C: np.ndarray, P: np.ndarray, context: str, rank_tol: float
     """
     C = np.asarray(C, dtype=np.float64)
     P = np.asarray(P, dtype=np.float64)
+    require(C.ndim == 2 and C.shape[0] == C.shape[1], f"C has shape {C.shape}: it must be square (d, d)")
+    require(P.ndim == 2 and P.shape[0] == P.shape[1], f"P has shape {P.shape}: it must be square (T_max, T_max)")
     c, p, read = predicted_patterns(C.shape[0], P.shape[0], context)
     aC, aP = np.abs(C), np.abs(P) * read
     sv = np.linalg.svd(C, compute_uv=False)
