@@ -101,7 +101,7 @@ class SpectrumSweep:
 
 def spectrum_sweep(T: int, mus, factor: float = 1.0) -> SpectrumSweep:
     """Eigenvalues by scipy.linalg.eigvalsh over a μ grid. A condition number is flagged unreliable when
-    sigma_T is below T * eps * sigma_1 (float64 cannot resolve it)."""
+    sigma_T is below 100 * T * eps * sigma_1 (float64 cannot resolve it)."""
     mus = [float(m) for m in mus]
     ev = np.array([scipy.linalg.eigvalsh(printed_matrix(T, m, factor))[::-1] for m in mus])  # (M, T)
     eps = np.finfo(np.float64).eps
