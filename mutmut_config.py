@@ -76,6 +76,7 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     # cost 7 to 27 s of CPU per mutant); the module's tests/test_mutants_* file is appended to each.
     "theory/index_patterns.py": (["theory.index_patterns"], []),
     "theory/laurent.py": (["theory.laurent"], []),
+    "theory/conditioning.py": (["theory.conditioning"], []),
 }
 
 
