@@ -14,8 +14,10 @@ from ical_verify.theory.errors import DomainError
 
 
 def _eq(x, y) -> bool:
-    """x == y: identically after expansion, or else to 40 digits at three rational points of the free symbols
-    (exact expressions: a difference is then far above the rounding level)."""
+    """x == y, with x exact (no floating-point number in it): identically after expansion, or else to 40 digits at
+    three rational points of the free symbols (exact expressions: a difference is then far above rounding level)."""
+    if sympy.sympify(x).atoms(sympy.Float):
+        return False
     d = sympy.expand(sympy.sympify(x) - y)
     if d == 0:
         return True
@@ -151,3 +153,10 @@ def test_horizon_out_of_range(T):
         c.p_symbols(T)
     with pytest.raises(DomainError):
         c.printed_hessian(T, 8)
+
+
+def test_even_moments_are_the_symbolic_k_integral_at_half_m():
+    """laurent_expectation's documented derivation for even m: even_moment at k = m/2 (one integral for every k);
+    the expression, not only its value, is that one."""
+    assert c.laurent_expectation(2, 8) == c.even_moment(c.K, 8).subs(c.K, 1)
+    assert c.laurent_expectation(-4, 8) == c.even_moment(c.K, 8).subs(c.K, -2)

@@ -106,7 +106,7 @@ def test_powers():
 def test_equality_and_hashing():
     x, y = LP.variables(2)
     assert (x + 1) * (x - 1) == x ** 2 - 1
-    assert not (x + 1 == x + 2) and not (x == y)
+    assert not (x + 1 == x + 2) and not (x + 2 == x + 1) and not (x == y) and not (x == 0)
     assert LP.constant(2, 3) == 3 and not (LP.constant(2, 3) == 4)
     assert a * (x + 1) == a * x + a
     assert LP(2, {(1, 0): (a + 1) ** 2}) == LP(2, {(1, 0): a ** 2 + 2 * a + 1})   # coefficients expanded
@@ -189,3 +189,7 @@ def test_subs_free_symbols_arrays_and_expression():
     assert sympy.expand(f.as_expr() - (a * L1 + b / L2 + 1)) == 0
     u, v = sympy.symbols("u v")
     assert sympy.expand(f.as_expr([u, v]) - (a * u + b / v + 1)) == 0
+
+
+def test_the_exponent_type_is_a_tuple_of_integers():
+    assert lp.Exponent == tuple[int, ...]
