@@ -154,7 +154,9 @@ def test_degrees_and_zero_coefficients():
                                  lambda: ip.off_block_norm_sq("unitary"), lambda: ip.patterns(2, "real"),
                                  lambda: ip.PatternForm("complex"), lambda: ip.coordinate(0, "real"),
                                  lambda: ip.realisations(((0, 1),), 2, "real"),
-                                 lambda: ip.row_sum("orthogonal").evaluate(sympy.ones(3, 3))])
+                                 lambda: ip.row_sum("orthogonal").evaluate(sympy.ones(3, 3)),
+                                 lambda: ip.row_sum().evaluate(sympy.ones(2, 3)),
+                                 lambda: ip.row_sum().evaluate(sympy.ones(3, 2))])
 def test_out_of_range_requests_are_refused(bad):
     with pytest.raises(ip.DomainError):
         bad()
@@ -169,6 +171,9 @@ def test_differences_name_the_patterns_that_differ():
     assert ip.row_sum().differences(ip.diagonal()) == {"C_ij at j new": 1}
     assert ip.constant(2).differences(ip.constant(1)) == {"constant": 1}
     assert ip.row_norm_sq().differences(ip.diagonal() ** 2) == {"C_ij C_ik at j new; k = j": 1}
+    assert ip.diagonal().differences(ip.constant(0)) == {"C_ij at j = i": 1}
+    assert (ip.diagonal() ** 2).differences(0) == {"C_ij C_ik at j = i; k = i": 1}
+    assert ip.partner().differences(0) == {"C_ij at j = partner(i)": 1}
     assert ip.row_sum().equals(ip.row_sum()) and not ip.row_sum().equals(ip.diagonal())
     # C_ij C_ik and C_ik C_ij are the same monomial: forms differing only by j <-> k are equal
     jk = ip.PatternForm(quad={((0, 1), (0, 1), (1, 1)): 1})
@@ -183,3 +188,8 @@ def test_substitution_in_the_coefficients():
     assert g.equals(2 * ip.row_norm_sq() + 4 * ip.diagonal() + 2)
     C = _matrix(2)
     assert f.evaluate(C, {a: 2}) == g.evaluate(C)
+
+
+def test_the_pattern_type_is_a_tuple_of_block_sign_pairs():
+    assert ip.Pattern == tuple[tuple[int, int], ...]
+    assert "Pattern" in ip.__all__

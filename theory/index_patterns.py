@@ -183,7 +183,7 @@ def reduction_sizes(n: int) -> list[int]:
     return list(range(1, n + 1))
 
 
-_I, _IJ, _IJK = 1, 2, 3
+_IJ, _IJK = 2, 3                # numbers of index positions: (i, j), (i, j, k)
 
 
 class PatternForm:
@@ -316,6 +316,8 @@ class PatternForm:
         c**2 - 2*c + 1
         """
         C = sympy.Matrix(C)
+        if C.shape[0] != C.shape[1]:
+            raise DomainError(f"C is {C.shape[0]} x {C.shape[1]}: a pattern form is evaluated on a square matrix")
         d = C.shape[0]
         if self.context == "orthogonal" and d % 2:
             raise DomainError(f"d = {d} is odd: orthogonal contexts need an even d = 2*delta")
