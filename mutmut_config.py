@@ -66,6 +66,9 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                                   ["tests/test_prop5.py", "tests/controls/test_controls_prop5.py"]),
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
+    # mD:
+    "theory/linear_regression_icl.py": (["theory.linear_regression_icl"], []),
+    "numerics/regression_data.py": (["numerics.regression_data"], []),
 }
 
 
