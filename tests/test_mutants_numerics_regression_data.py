@@ -3,6 +3,7 @@ features, GD and LSA predictions on hand-sized prompts, the running moments and 
 against direct means, and argument validation at its boundaries (benchmarks/mutation.md)."""
 
 import dataclasses
+import typing
 
 import numpy as np
 import pytest
@@ -41,6 +42,14 @@ def test_mask_counts_and_tokens_with_padding():
     assert len(full) == 2
     with pytest.raises(dataclasses.FrozenInstanceError):
         full.lengths = None
+
+
+def test_prompts_without_lengths_use_every_pair_and_have_valid_hints():
+    full = _prompts()
+    p = rd.Prompts(full.X, full.y, full.xq, full.yq, full.w)             # lengths defaults to None
+    assert p.lengths is None and p.mask.tolist() == [[1, 1, 1], [1, 1, 1]]
+    hints = typing.get_type_hints(rd.Prompts)
+    assert hints["lengths"] == typing.Optional[np.ndarray] and hints["X"] is np.ndarray
 
 
 def test_s_with_and_without_normalisation():
@@ -100,6 +109,14 @@ def test_sample_prompts_defaults_rademacher_and_lengths():
     assert set(np.unique(r.X).tolist()) == {-1.0, 1.0}
     one = rd.sample_prompts(np.random.default_rng(0), 1, 1, 1, lengths=(1, 1))      # every lower bound
     assert one.X.shape == (1, 1, 1) and one.lengths.tolist() == [1]
+
+
+def test_sample_prompts_nonlinear_families_default_to_a_zero():
+    """a defaults to 0: every family is then the linear one (same draws)."""
+    lin = rd.sample_prompts(np.random.default_rng(9), 3, 2, 2, sigma2=1.0)
+    for response in ("quadratic", "axis-quadratic", "drift"):
+        p = rd.sample_prompts(np.random.default_rng(9), 3, 2, 2, sigma2=1.0, response=response)
+        assert np.array_equal(p.y, lin.y) and np.array_equal(p.yq, lin.yq)
 
 
 def test_sample_prompts_rejects_bad_arguments_at_the_boundary():
@@ -249,6 +266,17 @@ def test_normal_equation_residuals_equal_direct_means_over_uneven_batches():
     assert ne2.features == rd.feature_labels(1)
     assert np.allclose([x.estimate for x in ne2.results["zero"]], (-q.yq[:, None] * rd.feature_values(q, False)).mean(0))
     assert ne2.sigmas == 6.0
+
+
+def test_normal_equation_residuals_default_batch_is_50000():
+    sizes = []
+
+    def sampler(rng, m):
+        sizes.append(m)
+        return rd.sample_prompts(rng, m, 1, 1)
+
+    ne = rd.normal_equation_residuals(np.random.default_rng(0), sampler, {"z": lambda p: 0 * p.yq}, 50_001)
+    assert sizes == [50_000, 1] and ne.n_samples == 50_001 and ne.loss["z"].n_samples == 50_001
 
 
 def test_normal_equation_residuals_rejects_too_few_samples():
