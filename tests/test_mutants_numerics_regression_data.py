@@ -286,3 +286,18 @@ def test_normal_equation_residuals_rejects_too_few_samples():
     with pytest.raises(DomainError):
         rd.normal_equation_residuals(np.random.default_rng(0), lambda r, m: rd.sample_prompts(r, m, 2, 1),
                                      {"z": lambda p: 0 * p.yq}, 2.5)
+
+
+def test_feature_values_of_full_prompts_use_every_context_token():
+    """No padding: all three context tokens enter G (and the query does not)."""
+    p = _prompts()
+    G0 = {(0, 0): 5, (0, 1): 4, (0, 2): 5, (1, 1): 6, (1, 2): 9, (2, 2): 14}
+    G1 = {(0, 0): 11, (0, 1): 1, (0, 2): 8, (1, 1): 5, (1, 2): 0, (2, 2): 6}
+    want = [[G[pr] * xc for pr in rd.feature_pairs(2) for xc in xq] for G, xq in ((G0, (2, -3)), (G1, (1, 1)))]
+    assert rd.feature_values(p, normalise=False).tolist() == want
+
+
+def test_normal_equations_are_frozen():
+    ne = rd.NormalEquations(["f"], {"a": [_result(0.0, 0.1, -1.0, 1.0)]}, {"a": _result(1.0, 0.1, 0.4, 1.6)}, 10, 6.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ne.n_samples = 11

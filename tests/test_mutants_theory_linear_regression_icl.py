@@ -2,7 +2,9 @@
 the forward pass and GD step against direct sums, the feature coefficients, the engine's exact moments against
 Isserlis by hand, and the relaxed / GD-restricted optima and the gradient (benchmarks/mutation.md)."""
 
+import collections.abc
 import dataclasses
+import typing
 
 import pytest
 import sympy
@@ -331,8 +333,9 @@ def test_relaxed_optimum_d1_by_hand():
         r.value = 0
 
 
-def test_relaxed_optimum_solves_a_block_of_two_with_drift():
-    """Drift responses put a non-zero right-hand side on the block {(0,0), (1,1)}: both rows are solved."""
+def test_relaxed_optimum_solves_the_coupled_block_of_the_drift_family():
+    """Drift responses (a non-centred weight law) couple every feature into one block with a non-zero right-hand
+    side: the solution satisfies the normal equations and has non-zero coefficients outside the GD feature."""
     m = lri.feature_moments(1, [[2]], [[3]], 5, response="drift", params={"a": 2})
     r = lri.relaxed_optimum(m, 3)
     gram = m.one / 3 + R(2, 3) * m.two
@@ -368,3 +371,32 @@ def test_lsa_loss_gradient_equals_the_derivative_of_the_loss():
     got = lri.lsa_loss_gradient(m, [2, 3], sympy.Matrix([[-1], [R(1, 2)]]), n)
     assert got == want
     assert got.shape == (4, 1) and not got.is_zero_matrix
+
+
+def test_blocks_of_keeps_every_pending_neighbour():
+    """A star: 0 touches 1 and 2, 1 touches 3; the search from 0 must come back to 1 after visiting 2."""
+    M = sympy.Matrix([[1, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1]])
+    assert lri.blocks_of(M) == [[0, 1, 2, 3]]
+
+
+def test_response_type_is_a_callable_of_x_w_params():
+    assert typing.get_origin(lri.Response) is collections.abc.Callable
+    assert typing.get_args(lri.Response)[1] is object
+
+
+def test_feature_moments_pass_exactly_d_coordinates_and_weights_to_the_response():
+    """A response that reads the last coordinate and the last weight (d = 1: x_1 w_1, the linear model)."""
+    m = lri.feature_moments(1, [[2]], [[3]], 5, response=lambda x, w, p: x[-1] * w[-1] * len(x) * len(w))
+    one, two, cross, qc, target = _hand_moments()
+    assert m.one == one and m.two == two and m.cross == cross and m.target_second == target
+
+
+def test_feature_moments_checks_d_first():
+    with pytest.raises(DomainError):
+        lri.feature_moments(-1)
+
+
+def test_blocks_of_with_a_node_pushed_twice():
+    """0 touches 1, 2, 3 and 2 touches 3: node 2 is pushed twice; the second pop must not end the search."""
+    M = sympy.Matrix([[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 1, 1], [1, 0, 1, 1]])
+    assert lri.blocks_of(M) == [[0, 1, 2, 3]]
