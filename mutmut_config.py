@@ -84,6 +84,10 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "theory/index_patterns.py": (["theory.index_patterns"], []),
     "theory/laurent.py": (["theory.laurent"], []),
     "theory/conditioning.py": (["theory.conditioning"], []),
+
+    # mD:
+    "theory/linear_regression_icl.py": (["theory.linear_regression_icl"], []),
+    "numerics/regression_data.py": (["numerics.regression_data"], []),
 }
 
 
