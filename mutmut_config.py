@@ -66,6 +66,11 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                                   ["tests/test_prop5.py", "tests/controls/test_controls_prop5.py"]),
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
+    # mE:
+    "theory/diagonal_attention.py": (["theory.diagonal_attention", "theory.in_context"], []),
+    "theory/in_context.py": (["theory.in_context"], []),
+    "numerics/in_context_mapping.py": (["numerics.in_context_mapping"], []),
+    "numerics/trig_relation.py": (["numerics.trig_relation"], []),
 }
 
 
