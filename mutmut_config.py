@@ -42,7 +42,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"      # a mutated module must never leave a .pyc behind
 
 ROOT = Path(__file__).resolve().parent
-PYTEST_FLAGS = ["-x", "-q", "-p", "no:cacheprovider"]
+PYTEST_FLAGS = ["-n0", "-x", "-q", "-p", "no:cacheprovider"]   # -n0: pyproject's addopts has -n auto (xdist per mutant)
 
 #: module -> (modules whose doctests to run, test files / node ids), existing tests only, cheapest first.
 #: ``tests/test_mutants_<package>_<module>.py`` is appended automatically when it exists.
