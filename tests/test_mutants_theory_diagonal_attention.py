@@ -396,3 +396,26 @@ def test_orthogonal_zero_block_entries():
     off = -y / (x * (x + y))
     assert sympy.simplify(B[0, 1] - off) == 0 and sympy.simplify(B[1, 0] - off) == 0
     assert th.orthogonal_zero_block(sympy.Integer(2), sympy.Integer(-1)) == sympy.Matrix([[R(1, 2), R(1, 2)], [R(1, 2), R(1, 2)]])
+
+
+# ------------------------------------------------------------------------------------ square couplings
+def test_square_matrix_returns_the_matrix_and_its_size():
+    M, d = th.square_matrix([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    assert d == 3 and M == sympy.Matrix([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    with pytest.raises(DomainError):
+        th.square_matrix([[1, 2, 3], [4, 5, 6]])
+
+
+@pytest.mark.parametrize("call", [
+    lambda C: th.lemma2_rhs(C, [0, 1], 2), lambda C: th.residual(C, [0, 1], 2),
+    lambda C: th.population_loss(C, [0, 1], 2), lambda C: th.population_loss(C, [0, 1], 2, "orthogonal"),
+    lambda C: th.prop4_printed(C, [0, 1]), lambda C: th.prop4_corrected(C, [0, 1]),
+    lambda C: th.orthogonal_loss_closed_form(C, [0, 1]), lambda C: th.coefficient_equations(C, [0, 1], 2),
+    lambda C: th.prop3_conditions(C, [0, 1]), lambda C: th.prop6_conditions(C, [0, 1]),
+], ids=["lemma2_rhs", "residual", "loss", "loss_O", "prop4_printed", "prop4_corrected", "closed_form_O",
+        "equations", "prop3", "prop6"])
+def test_a_non_square_coupling_is_refused(call):
+    """C = BᵀA is d×d: a 2×4 (or 4×2) matrix was silently truncated to its first d columns (or rows) before."""
+    for shape in [(2, 4), (4, 2)]:
+        with pytest.raises(DomainError):
+            call(sympy.ones(*shape))
