@@ -2,6 +2,9 @@
 report on predictors whose mapping is known in closed form (scalar contexts, probes ±1), the classification at its
 thresholds, and the printed-definition Γ (benchmarks/mutation.md)."""
 
+import typing
+from typing import Callable
+
 import numpy as np
 import pytest
 
@@ -248,3 +251,35 @@ def test_context_from_prefix_reads_the_ratio_of_the_first_two_tokens():
     with pytest.raises(DomainError):
         icm.context_from_prefix(np.ones((1, 1, 2)))
     assert icm.context_from_prefix(np.ones((1, 2, 3))).shape == (1, 3, 3)
+
+
+# ------------------------------------------------------------------------- floors of the relative measures
+def test_side_channel_of_a_model_silent_with_its_own_context_is_relative_to_the_1e_300_floor():
+    """Zero predictions with the true W, ones with a swapped W: the change is measured against 1e-300 (not 0)."""
+    lams = np.array([2.0, 3.0])
+
+    def predict(prefix, W):
+        honest = np.isclose(W[:, 0, 0], _lam_of(prefix))
+        return np.where(honest, 0.0, 1.0)[:, None]
+    rep = icm.extract_mapping(predict, _contexts(lams), U_PM, T=2, tau=2)
+    assert rep.side_channel == pytest.approx(2.0 / 1e-300, rel=1e-12)       # |ones(4)| = 2
+
+
+def test_factorisation_residual_of_predictions_whose_norm_underflows_uses_the_1e_300_floor():
+    """Probes s = (1, 2), predictions (a, -a) with a = 1.5e-162: |pred|^2 underflows to 0 in float64 while the
+    misfit (-6a/5, 3a/5) of the best Γ = -a/5 keeps a non-zero norm, so the residual is |misfit| / 1e-300."""
+    a = 1.5e-162
+    pred = np.array([[a], [-a]])
+    assert np.linalg.norm(pred) == 0.0
+    rep = icm.extract_mapping(lambda e, W: pred, _contexts([1.0]), np.array([[1.0], [2.0]]), T=1, tau=1)
+    misfit = np.linalg.norm([-6 * a / 5, 3 * a / 5])
+    assert misfit > 0
+    assert rep.factorisation_residual == pytest.approx(misfit / 1e-300, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------- types
+def test_predictor_type_and_report_field_types():
+    hints = typing.get_type_hints(icm.extract_mapping)
+    assert hints["predict"] == Callable[[np.ndarray, np.ndarray], np.ndarray]
+    fields = typing.get_type_hints(icm.MappingReport)
+    assert fields["gammas"] == (np.ndarray | None) and fields["side_channel"] == (float | None)

@@ -120,3 +120,14 @@ def test_fit_linear_map_residual_is_the_largest_misfit_over_the_largest_value():
 def test_fit_linear_map_refuses_other_shapes(x_shape, y_shape):
     with pytest.raises(DomainError):
         tr.fit_linear_map(np.ones(x_shape), np.ones(y_shape))
+
+
+def test_fit_residual_of_tiny_values_is_relative_down_to_the_1e_300_floor():
+    rel = tr.fit_block_relation(THETA[:2], np.array([1.5e-300, -1.5e-300]), np.zeros(2))
+    assert rel.kappa_I == 0.0 and rel.residual == pytest.approx(1.0, rel=1e-12)
+
+
+def test_fit_linear_map_residual_of_tiny_values_is_relative_down_to_the_1e_300_floor():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    Y = 1.5e-300 * np.outer([1.0, 1.0, -1.0], [1.0, 0.0])                # orthogonal to X's columns: Γ = 0
+    assert tr.fit_linear_map(X, Y).residual == pytest.approx(1.0, rel=1e-12)
