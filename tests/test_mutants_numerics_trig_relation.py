@@ -131,3 +131,9 @@ def test_fit_linear_map_residual_of_tiny_values_is_relative_down_to_the_1e_300_f
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     Y = 1.5e-300 * np.outer([1.0, 1.0, -1.0], [1.0, 0.0])                # orthogonal to X's columns: Γ = 0
     assert tr.fit_linear_map(X, Y).residual == pytest.approx(1.0, rel=1e-12)
+
+
+def test_linear_map_is_frozen():
+    lm = tr.LinearMap(np.eye(2), 0.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lm.residual = 1.0
