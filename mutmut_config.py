@@ -88,6 +88,12 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     # mD:
     "theory/linear_regression_icl.py": (["theory.linear_regression_icl"], []),
     "numerics/regression_data.py": (["numerics.regression_data"], []),
+
+    # mE:
+    "theory/diagonal_attention.py": (["theory.diagonal_attention", "theory.in_context"], []),
+    "theory/in_context.py": (["theory.in_context"], []),
+    "numerics/in_context_mapping.py": (["numerics.in_context_mapping"], []),
+    "numerics/trig_relation.py": (["numerics.trig_relation"], []),
 }
 
 

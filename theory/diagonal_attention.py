@@ -29,11 +29,15 @@ from .laurent import LaurentPolynomial, mean_square_norm
 CONTEXTS = ("unitary", "orthogonal")
 
 
+def _check_T(T: int) -> None:
+    if int(T) != T or T < 2:
+        raise DomainError(f"T = {T} is out of range: it must be an integer >= 2")
+
+
 def _check_sizes(d: int, T: int) -> None:
     if int(d) != d or d < 1:
         raise DomainError(f"d = {d} is out of range: it must be an integer >= 1")
-    if int(T) != T or T < 2:
-        raise DomainError(f"T = {T} is out of range: it must be an integer >= 2")
+    _check_T(T)
 
 
 def _check_context(context: str, d: int) -> None:
@@ -41,6 +45,20 @@ def _check_context(context: str, d: int) -> None:
         raise DomainError(f"unknown context {context!r}: valid contexts are unitary, orthogonal")
     if context == "orthogonal" and d % 2:
         raise DomainError(f"d = {d} is odd: orthogonal contexts need an even d = 2*delta")
+
+
+def square_matrix(M) -> tuple[sympy.Matrix, int]:
+    r"""``M`` as a SymPy matrix and its size d; a coupling matrix :math:`\mathbf{C} = \mathbf{B}^\top\mathbf{A}`
+    (or a head) must be square, d×d.
+
+    >>> square_matrix([[1, 2], [3, 4]])[1]
+    2
+    """
+    M = sympy.Matrix(M)
+    rows, cols = M.shape
+    if rows != cols:
+        raise DomainError(f"the matrix has shape {M.shape}; expected a square (d, d) matrix")
+    return M, rows
 
 
 def symbolic_matrix(name: str, rows: int, cols: int) -> sympy.Matrix:
@@ -113,8 +131,7 @@ def lemma2_rhs(C: sympy.Matrix, p: Sequence, T: int) -> list[LaurentPolynomial]:
     >>> [f.terms for f in lemma2_rhs(sympy.Matrix([[5]]), [0, 1], 2)]
     [{(2,): 5}]
     """
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     _check_sizes(d, T)
     if len(p) != T:
         raise DomainError(f"p has length {len(p)}; expected T = {T}")
@@ -131,7 +148,8 @@ def lemma2_rhs(C: sympy.Matrix, p: Sequence, T: int) -> list[LaurentPolynomial]:
 
 def residual(C: sympy.Matrix, p: Sequence, T: int) -> list[LaurentPolynomial]:
     r"""Components of :math:`\mathcal{T}_\theta(e_{1:T}) - s_{T+1}` (Lemma 2 form), :math:`s_{T+1} = \lambda^T`."""
-    lam = LaurentPolynomial.variables(sympy.Matrix(C).shape[0])
+    C, d = square_matrix(C)
+    lam = LaurentPolynomial.variables(d)
     return [f - lam[i] ** T for i, f in enumerate(lemma2_rhs(C, p, T))]
 
 
@@ -142,8 +160,8 @@ def population_loss(C: sympy.Matrix, p: Sequence, T: int, context: str = "unitar
     >>> population_loss(sympy.Matrix([[c]]), [q1, q2], 2)
     c**2*q1**2 + c**2*q2**2 - 2*c*q2 + 1
     """
-    C = sympy.Matrix(C)
-    _check_context(context, C.shape[0])
+    C, d = square_matrix(C)
+    _check_context(context, d)
     return mean_square_norm(residual(C, p, T), context)
 
 
@@ -171,8 +189,7 @@ def sum_of_coefficients(M: sympy.Matrix):
 def prop4_printed(C: sympy.Matrix, p: Sequence):
     r"""Proposition 4 as printed: :math:`\|p\|_2^2\|\mathbf{C}\|_F^2 + p_{T-1}^2 S(\mathbf{C}^\top\mathbf{C})
     - 2\mathrm{Tr}(\mathbf{C})p_T + d`, with p the row :math:`P_{T-1}` up to column T."""
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     norm_p = sum(x ** 2 for x in p)
     return sympy.expand(norm_p * sum(c ** 2 for c in C) + p[-2] ** 2 * sum_of_coefficients(C.T * C)
                         - 2 * C.trace() * p[-1] + d)
@@ -192,8 +209,7 @@ def prop4_corrected(C: sympy.Matrix, p: Sequence):
     >>> prop4_corrected(sympy.Matrix([[c]]), [q1, q2]) == population_loss(sympy.Matrix([[c]]), [q1, q2], 2)
     True
     """
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     norm_p = sum(x ** 2 for x in p)
     return sympy.expand((norm_p - p[-2] ** 2) * sum(c ** 2 for c in C)
                         + p[-2] ** 2 * sum_of_coefficients(C.T * C) - 2 * C.trace() * p[-1] + d)
@@ -214,8 +230,7 @@ def orthogonal_loss_closed_form(C: sympy.Matrix, p: Sequence):
     >>> orthogonal_loss_closed_form(C, [q1, q2]) == population_loss(C, [q1, q2], 2, "orthogonal")
     True
     """
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     _check_context("orthogonal", d)
     pT, pT1 = p[-1], p[-2]
     q = sum(p) - pT1
@@ -234,8 +249,8 @@ def coefficient_equations(C: sympy.Matrix, p: Sequence, T: int, context: str = "
     r"""The coefficients of the residual Laurent polynomials (after :math:`\lambda_{2i}=1/\lambda_{2i-1}`
     for :math:`\mathcal{C}_O`): zero loss holds iff all of them vanish (Parseval), the identification of
     coefficients of the proofs A.5 and A.9."""
-    C = sympy.Matrix(C)
-    _check_context(context, C.shape[0])
+    C, d = square_matrix(C)
+    _check_context(context, d)
     eqs = []
     for f in residual(C, p, T):
         g = f if context == "unitary" else f.conjugate_pairs()
@@ -253,8 +268,7 @@ def solve_zero_loss(C: sympy.Matrix, p: Sequence, T: int, context: str = "unitar
 def prop3_conditions(C: sympy.Matrix, p: Sequence) -> list:
     r"""Proposition 3's conditions as expressions that must vanish: :math:`p_t` (t ≠ T),
     :math:`p_T C_{ii} - 1`, :math:`C_{ij}` (i ≠ j)."""
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     return ([p[t] for t in range(len(p) - 1)] + [p[-1] * C[i, i] - 1 for i in range(d)]
             + [C[i, j] for i in range(d) for j in range(d) if i != j])
 
@@ -269,8 +283,7 @@ def prop6_conditions(C: sympy.Matrix, p: Sequence, form: str = "printed") -> lis
     """
     if form not in ("printed", "A.9"):
         raise DomainError(f"unknown form {form!r}: valid forms are printed, A.9")
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     _check_context("orthogonal", d)
     pT, pT1 = p[-1], p[-2]
     out = [p[t] for t in range(len(p) - 2)] + [pT * C[i, i] - 1 for i in range(d)]
@@ -299,7 +312,7 @@ def lemma3_parameters(delta: int, T: int) -> tuple[sympy.Matrix, list]:
     """
     if int(delta) != delta or delta < 1:
         raise DomainError(f"delta = {delta} is out of range: it must be an integer >= 1")
-    _check_sizes(2 * delta, T)
+    _check_T(T)
     J = sympy.ones(2, 2)
     C = sympy.diag(*([J] * delta)) / 2
     p = [sympy.Integer(0)] * (T - 2) + [sympy.Integer(-1), sympy.Integer(2)]

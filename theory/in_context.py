@@ -44,7 +44,7 @@ from typing import Sequence
 
 import sympy
 
-from .diagonal_attention import ar_tokens, rotation
+from .diagonal_attention import ar_tokens, rotation, square_matrix
 from .errors import DomainError
 from .laurent import LaurentPolynomial, mean_square_norm
 
@@ -107,8 +107,7 @@ def position_contributions(C: sympy.Matrix, p: Sequence, T: int) -> list[list[La
     >>> [f.terms for f in position_contributions(C, [0, 1], 2)[1]]
     [{(2, 0): 1}, {(0, 2): 1}]
     """
-    C = sympy.Matrix(C)
-    d = C.shape[0]
+    C, d = square_matrix(C)
     if len(p) != T:
         raise DomainError(f"p has length {len(p)}; expected T = {T}")
     lam = LaurentPolynomial.variables(d)
@@ -138,12 +137,14 @@ def last_query_output(a: sympy.Matrix, b: sympy.Matrix, p: Sequence, T: int, ful
     if full:
         mats_a = [sympy.Matrix(x) for x in a]
         mats_b = [sympy.Matrix(x) for x in b]
-        d = mats_a[0].shape[0]
+        d = square_matrix(mats_a[0])[1]
     else:
         a, b = sympy.Matrix(a), sympy.Matrix(b)
         d = a.shape[1]
         mats_a = [sympy.diag(*a.row(h)) for h in range(a.shape[0])]
         mats_b = [sympy.diag(*b.row(h)) for h in range(b.shape[0])]
+    if len(mats_a) != len(mats_b) or any(M.shape != (d, d) for M in mats_a + mats_b):
+        raise DomainError(f"the heads must be H pairs of d x d matrices (d = {d}), as many A as B")
     if len(p) != T:
         raise DomainError(f"p has length {len(p)}; expected T = {T}")
     e = ar_tokens(d, T)
