@@ -66,6 +66,14 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                                   ["tests/test_prop5.py", "tests/controls/test_controls_prop5.py"]),
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
+    # mH:
+    "numerics/reference_levels.py": (["numerics.reference_levels"], ["-n0"] + [
+        "tests/test_reference_levels.py::" + t for t in (
+            "test_closed_form_falls_linearly_to_zero_at_T_equal_d_plus_1", "test_reflection_identity_is_exact",
+            "test_prefix_longer_than_d_determines_the_next_token",
+            "test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd", "test_prefix_of_one_token_predicts_zero",
+            "test_unitary_levels", "test_reference_levels_per_coordinate_and_mean",
+            "test_floor_test_catches_a_number_below_the_bayes_error", "test_domain_errors")]),
 }
 
 
