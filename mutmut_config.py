@@ -74,6 +74,8 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
             "test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd", "test_prefix_of_one_token_predicts_zero",
             "test_unitary_levels", "test_reference_levels_per_coordinate_and_mean",
             "test_floor_test_catches_a_number_below_the_bayes_error", "test_domain_errors")]),
+    "numerics/gd_inner_loss.py": (["numerics.gd_inner_loss"], [
+        "-n0", "tests/test_reference_levels.py::test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd"]),
 }
 
 
