@@ -76,6 +76,8 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
             "test_floor_test_catches_a_number_below_the_bayes_error", "test_domain_errors")]),
     "numerics/gd_inner_loss.py": (["numerics.gd_inner_loss"], [
         "-n0", "tests/test_reference_levels.py::test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd"]),
+    "numerics/attention_capacity.py": (["numerics.attention_capacity"], ["-n0"]),
+    "numerics/expectation_demo.py": (["numerics.expectation_demo"], ["-n0"]),
 }
 
 
