@@ -335,3 +335,9 @@ def test_floor_test_rejects_shapes_that_differ():
     with pytest.raises(DomainError):
         floor_test(np.ones((3, 2)), np.ones((3, 3)))
     assert floor_test(np.ones((3, 2)), np.ones((3, 2))).violated is False
+
+
+def test_floor_test_result_is_immutable():
+    f = floor_test(np.array([1.0, 2.0]), np.array([0.5, 0.5]))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.violated = True
