@@ -2,6 +2,7 @@
 search against the closed-form optimum, per-prefix tuning and the least-squares limit (benchmarks/mutation.md)."""
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -250,3 +251,30 @@ def test_least_squares_errors_of_complex_scalar_sequences():
     # a break after s_3: at T = 3 the prediction is i s_3 = -i, the target 2: error |2 + i|^2 = 5
     seqs2 = np.array([[[1.0 + 0j], [1j], [-1.0 + 0j], [2.0 + 0j]]])
     assert least_squares_errors(seqs2)[0] == pytest.approx([0.0, 5.0], abs=1e-12)
+
+
+@pytest.mark.parametrize("etas", [[0.2, 0.5, 1.0], [0.01, 0.1, 0.21]], ids=["best-first", "best-last"])
+def test_best_step_size_refines_between_an_end_point_and_its_neighbour(etas):
+    """The best grid point at an end of the grid with the optimum between it and its neighbour: the refinement
+    brackets [etas[0], etas[1]] (resp. [etas[-2], etas[-1]]) and finds the optimum, not the grid point."""
+    g = best_step_size(GEOMETRIC, 1, etas=etas)
+    assert g.eta == pytest.approx(ETA_STAR, rel=2e-6)
+    assert g.eta not in etas
+
+
+# s_2 = 0: Y_T = 0, so W_k = 0 for every step size and every prediction (0) is exact: a flat objective
+STOPPED = np.array([[[1.0], [0.0], [0.0], [0.0]]])
+
+
+def test_flat_objective_keeps_the_refined_point_and_breaks_ties_towards_larger_steps():
+    """On equal values the golden-section search keeps the right-hand part of its bracket, and the refined point is
+    kept unless it is strictly worse than the best grid point: the reported step size is the upper end of the
+    first bracket [etas[0], etas[1]] (to the search's resolution), deterministically."""
+    etas = [1e-3, 1.0, 10.0]
+    g = best_step_size(STOPPED, 1, etas=etas)
+    assert g.mse == 0.0
+    assert g.eta == pytest.approx(1.0, rel=1e-5) and g.eta < 1.0
+    # no refinement: the two golden points of [log 1e-3, 0] tie; the upper one, 1e-3^(1 - g) = 10^(-3 (1 - 0.618))
+    g0 = best_step_size(STOPPED, 1, etas=etas, refine=0)
+    gold = (math.sqrt(5) - 1) / 2
+    assert g0.eta == pytest.approx(1e-3 ** (1 - gold), rel=1e-12)
