@@ -247,3 +247,12 @@ def test_gated_fit_domain(heads, grid):
 def test_gated_fit_accepts_integral_floats():
     r = gated_correction_fit(2.0, np.random.default_rng(0), grid=8.0)
     assert r.heads == 2 and r.grid == 8 and type(r.grid) is int
+
+
+@pytest.mark.parametrize("grid", [2, 3])
+def test_rank_one_minimum_with_the_coarsest_scans(grid):
+    """Two or three scan angles are enough: the refinement searches one scan step either side of the best angle."""
+    G, g, c0 = _identity_problem([[2.0, 0.0], [0.0, 1.0]])
+    r = rank_one_quadratic_minimum(G, g, c0, n_a=2, grid=grid)
+    assert r.grid == grid and r.value == pytest.approx(c0 - 4, abs=1e-12)
+    assert r.profile_spread == pytest.approx(3 * (1 - math.cos(math.pi / grid * (grid // 2)) ** 2), rel=1e-12)
