@@ -40,6 +40,7 @@ def test_cost_estimate_by_hand(context, d, T, samples, nbytes, seconds):
     (2 ** 30, 7199.0, "about 1 GiB of memory and 120 minutes of CPU"),
     (2 ** 30, 7200.0, "about 1 GiB of memory and 2.0 hours of CPU"),
     (2 ** 30, 9000.0, "about 1 GiB of memory and 2.5 hours of CPU"),
+    (2 ** 30, 7380.72, "about 1 GiB of memory and 2.1 hours of CPU"),   # 2.0502 hours (2.0496 if / 3601)
     (123 * 2 ** 30, 4000.0, "about 1.2e+02 GiB of memory and 67 minutes of CPU"),
 ])
 def test_cost_description(nbytes, seconds, text):
