@@ -94,6 +94,19 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "theory/in_context.py": (["theory.in_context"], []),
     "numerics/in_context_mapping.py": (["numerics.in_context_mapping"], []),
     "numerics/trig_relation.py": (["numerics.trig_relation"], []),
+
+    # mH:
+    "numerics/reference_levels.py": (["numerics.reference_levels"], [
+        "tests/test_reference_levels.py::" + t for t in (
+            "test_closed_form_falls_linearly_to_zero_at_T_equal_d_plus_1", "test_reflection_identity_is_exact",
+            "test_prefix_longer_than_d_determines_the_next_token",
+            "test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd", "test_prefix_of_one_token_predicts_zero",
+            "test_unitary_levels", "test_reference_levels_per_coordinate_and_mean",
+            "test_floor_test_catches_a_number_below_the_bayes_error", "test_domain_errors")]),
+    "numerics/gd_inner_loss.py": (["numerics.gd_inner_loss"], [
+        "tests/test_reference_levels.py::test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd"]),
+    "numerics/attention_capacity.py": (["numerics.attention_capacity"], []),
+    "numerics/expectation_demo.py": (["numerics.expectation_demo"], []),
 }
 
 

@@ -163,6 +163,7 @@ def gated_correction_fit(heads: int, rng: np.random.Generator, grid: int = 2048,
     """
     require(int(heads) == heads and heads >= 1, f"heads = {heads} is out of range: it must be an integer >= 1")
     require(int(grid) == grid and grid >= 8, f"grid = {grid} is out of range: it must be an integer >= 8")
+    heads, grid = int(heads), int(grid)  # integral floats are accepted above; numpy sizes must be int
     phi = rng.uniform(0.0, 2 * np.pi, heads)
     delta = rng.uniform(0.0, np.pi, heads)
     kappa = np.exp(rng.uniform(0.0, np.log(max_steepness), heads))
