@@ -45,7 +45,32 @@ def test_reflection_identity_is_exact(case):
     """Step 1 of the derivation: W' = (2P_U - I)W has the same prefix and mirrors s_{T+1} about the Bayes mean."""
     W, T = case
     d = W.shape[0]
-    assert mirror_consistency(W, T, np.ones(d) / np.sqrt(d)) < 1e-9
+    s1 = np.ones(d) / np.sqrt(d)
+    assert mirror_consistency(W, T, s1) < _rounding_allowance(W, T, s1)
+
+
+def _rounding_allowance(W, T, s1):
+    """The identity is exact up to rounding, which the least-squares Bayes mean amplifies by the condition number
+    kappa of the prefix s_2..s_T among its singular values above the predictor's cut-off (1e-10 relative), and
+    which the directions below the cut-off (ignored by the predictor, kept by the reflection) shift by their
+    relative size: 1e-9 + 1000 eps kappa + 10 delta. A wrong identity deviates by O(1). (The derandomised profile
+    once drew a nearly degenerate prefix whose deviation, 1e-7, exceeded a flat 1e-9.)"""
+    if T < 3:
+        return 1e-9
+    prefix = np.array([np.linalg.matrix_power(W, t) @ s1 for t in range(1, T)])  # (T - 1, d): s_2..s_T
+    sv = np.linalg.svd(prefix, compute_uv=False)
+    kept, dropped = sv[sv > 1e-10 * sv[0]], sv[sv <= 1e-10 * sv[0]]
+    delta = float(dropped.max() / sv[0]) if dropped.size else 0.0
+    return 1e-9 + 1000 * np.finfo(float).eps * float(kept[0] / kept[-1]) + 10 * delta
+
+
+@pytest.mark.parametrize("angle", [5e-9, 6.6e-10, 1e-5, 0.7])
+def test_reflection_identity_on_nearly_degenerate_prefixes(angle):
+    """Near-identity rotations (prefixes close to rank one) stay within the allowance."""
+    c, s = np.cos(angle), np.sin(angle)
+    W = np.array([[c, -s], [s, c]])
+    s1 = np.ones(2) / np.sqrt(2)
+    assert mirror_consistency(W, 3, s1) < _rounding_allowance(W, 3, s1)
 
 
 @settings(max_examples=20, deadline=None)
