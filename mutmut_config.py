@@ -42,7 +42,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"      # a mutated module must never leave a .pyc behind
 
 ROOT = Path(__file__).resolve().parent
-PYTEST_FLAGS = ["-x", "-q", "-p", "no:cacheprovider"]
+PYTEST_FLAGS = ["-x", "-q", "-p", "no:cacheprovider", "-n0"]   # -n0: no xdist workers (pyproject's addopts has -n auto)
 
 #: module -> (modules whose doctests to run, test files / node ids), existing tests only, cheapest first.
 #: ``tests/test_mutants_<package>_<module>.py`` is appended automatically when it exists.
@@ -66,6 +66,9 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                                   ["tests/test_prop5.py", "tests/controls/test_controls_prop5.py"]),
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
+    # mB: fast selections (test_certify.py and test_proof_steps.py cost about 5 s and 15 s of CPU per mutant)
+    "theory/symbolic_exponents.py": (["theory.symbolic_exponents", "theory.certify"], []),
+    "theory/certify.py": (["theory.certify"], []),
 }
 
 
