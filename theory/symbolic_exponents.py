@@ -235,9 +235,10 @@ def _index_statistic(value, stats: RowStatistics) -> tuple[sympy.Expr, set[int]]
         stat = stats.start(b) if generic else sympy.Integer(0)
     else:
         generic, stat = False, sympy.Integer(0)
-    # membership settles for T beyond every crossing point of a T + b >= 1 and (a - 1) T + b <= 0
+    # each of a T + b >= 1 and (a - 1) T + b <= 0 changes truth at most once, at its crossing point; from the
+    # ceiling of the last crossing on, membership is the generic one (an integer crossing is itself scanned)
     crossings = [abs(Fraction(1 - b, a)) if a else 0, abs(Fraction(-b, a - 1)) if a != 1 else 0]
-    bound = max(T_MIN, int(ceil(max(crossings))) + 1)
+    bound = max(T_MIN, int(ceil(max(crossings))))
     exceptions = {Tv for Tv in range(T_MIN, bound + 1) if _in_box(value, Tv) != generic}
     return stat, exceptions
 
