@@ -3,6 +3,9 @@ Laurent-monomial helpers, the summands of Lemmas 2 and 4 derived by hand, the pa
 its concrete recomputation at every T, a residual with an exceptional T, and the constants K_T, J_T under both
 conventions (benchmarks/mutation.md)."""
 
+import dataclasses
+import typing
+
 import pytest
 import sympy
 
@@ -224,3 +227,77 @@ def test_certificate_summaries_count_cases_in_the_singular_and_plural():
     none = cf.Certificate("Y", False, "fails for d = 1", "m", "arg")
     assert none.summary() == "Y does not hold: it fails for d = 1 (m; 0 cases checked)"
     assert none.cases == [] and none.differences == {} and none.systems == []
+
+
+# methods, and failure scopes confined to exceptional T ------------------------------------------------------------
+def test_lemma3_and_lemma4_certificates_name_their_method():
+    assert cf.certify_lemma3().method == "symbolic exponents (index pattern of j)"
+    assert cf.certify_lemma4("backward").method == "symbolic exponents (termwise)"
+
+
+# f_i = sum_t w_t C_ij - lambda_i^c with c = T - 3 (resp. 2T - 3): the cross term picks w_(T-3) (resp. w_(2T-3)),
+# whose membership in [1, T] is not the generic one at T = 2, 3
+LATE_SPEC = cf.ResidualSpec(sympy.Integer(0), t, T - 3)
+DOUBLE_SPEC = cf.ResidualSpec(sympy.Integer(0), t, 2 * T - 3)
+
+
+def test_exceptional_T_where_the_generic_form_still_holds_pass_the_certificate():
+    # at T = 2, 3 the entry w_(T-3) is outside the row: the concrete sum and the generic p_(T-3) (read as 0) agree
+    generic = cf.mean_square_form(LATE_SPEC).generic
+    c = cf.certify_closed_form("late", lambda s: generic, spec=LATE_SPEC)
+    assert c.holds and c.scope == "all d >= 1, all T >= 2" and c.differences == {}
+    assert c.cases[1:] == [{"T": 2, "equal": True}, {"T": 3, "equal": True}]
+
+
+def test_a_failure_at_two_exceptional_T_is_scoped_to_both():
+    generic = cf.mean_square_form(DOUBLE_SPEC).generic          # generic: w_(2T-3) never in the row, so 0
+    c = cf.certify_closed_form("double", lambda s: generic, spec=DOUBLE_SPEC)
+    assert not c.holds
+    assert c.scope == ("fails at T = 2, 3 only (an exceptional T, recomputed concretely); holds for all d >= 1 and "
+                       "every other T >= 2")
+    p1, p3 = sympy.Symbol("p_1", real=True), sympy.Symbol("p_3", real=True)
+    # the cross term -2 w_(2T-3) C_ij at T = 2 (w_1) and T = 3 (w_3), missing from the generic form
+    assert c.differences == {"T = 2: C_ij at j = i": 2 * p1, "T = 2: C_ij at j new": 2 * p1,
+                             "T = 3: C_ij at j = i": 2 * p3, "T = 3: C_ij at j new": 2 * p3}
+
+
+def test_exceptional_T_failure_scope_of_a_single_T_and_orthogonal_sizes():
+    generic = cf.mean_square_form(EXC_SPEC).generic
+    c = cf.certify_closed_form("generic", lambda s: generic, spec=EXC_SPEC)
+    assert c.scope == ("fails at T = 2 only (an exceptional T, recomputed concretely); holds for all d >= 1 and "
+                       "every other T >= 2")
+
+
+def test_a_wrong_constant_alone_fails_for_every_size():
+    c = cf.certify_closed_form("x", lambda s: cf.prop4_corrected_form(s) + 1)
+    assert c.differences == {"constant": 1}
+    assert c.scope == "fails for every d >= 1 and every T >= 2 (a differing pattern has 1 block)"
+
+
+# the weight statistics of A.3 against a brute-force row --------------------------------------------------------------
+@pytest.mark.parametrize("convention", ["backward", "zero"])
+@pytest.mark.parametrize("extra", ["end(-3)", "start(4)", "start(1)", "lag(1)", "lag(3)"])
+def test_weight_statistics_hold_exactly_from_the_least_valid_T(convention, extra):
+    s = se.RowStatistics("w")
+    eval("s." + extra)
+    values, valid = cf._weights(convention, s)
+    top = 9
+    agree = []
+    for Tv in range(2, top + 1):
+        row = [0 if (convention == "zero" and k == 1) else 1 for k in range(1, Tv + 1)]
+        concrete = s.values(row)
+        agree.append(all(sympy.sympify(values[x]).subs(T, Tv) == concrete[x] for x in s.symbols()))
+    least = next(Tv for Tv in range(2, top + 1) if all(agree[Tv - 2:]))
+    assert valid == least
+
+
+def test_residual_specs_are_immutable_and_annotations_resolve():
+    spec = cf.lemma2_residual_spec()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.c = T + 1
+    # documentation tools evaluate the annotations: each must be a valid type expression
+    for name in cf.__all__:
+        obj = getattr(cf, name)
+        if callable(obj):
+            typing.get_type_hints(obj)
+    assert typing.get_type_hints(cf.mean_square_form)["stats"] == (se.RowStatistics | None)

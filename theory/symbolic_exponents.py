@@ -204,13 +204,13 @@ def solve_affine(equations: Iterable, variables: Sequence[sympy.Symbol]) -> Affi
     if r == n:
         return AffineSolution("point", {pivots[k]: rows[k][1] for k in range(n)})
     if n == 2 and r == 1:
-        (a, b), rhs = rows[0]
+        (a, b), rhs = rows[0]                  # the pivot row, normalised: its first non-zero coefficient is 1
         if b == 0:
-            return AffineSolution("fixed", {0: rhs / sympy.Rational(a.numerator, a.denominator)})
+            return AffineSolution("fixed", {0: rhs})
         if a == 0:
-            return AffineSolution("fixed", {1: rhs / sympy.Rational(b.numerator, b.denominator)})
+            return AffineSolution("fixed", {1: rhs})
         if a == -b:
-            return AffineSolution("diagonal", offset=sympy.expand(rhs / sympy.Rational(a.numerator, a.denominator)))
+            return AffineSolution("diagonal", offset=rhs)
     raise NotCertifiable(f"affine solution set of rank {r} in {n} variables is not summed in closed form")
 
 
