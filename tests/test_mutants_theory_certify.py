@@ -301,3 +301,33 @@ def test_residual_specs_are_immutable_and_annotations_resolve():
         if callable(obj):
             typing.get_type_hints(obj)
     assert typing.get_type_hints(cf.mean_square_form)["stats"] == (se.RowStatistics | None)
+
+
+# recorded cases and the symbols of the torus ------------------------------------------------------------------------
+def test_lemma2_cases_record_both_summands_as_printed():
+    p_t = sympy.Symbol("p_t", real=True)
+    a_i, a_j, b_i = sympy.Symbol("a_h^i", real=True), sympy.Symbol("a_h^j", real=True), sympy.Symbol("b_h^i", real=True)
+    off, diag = cf.certify_lemma2().cases
+    hand = str(p_t * a_j * b_i * LJ ** (t - T + 1) * LI ** (t - 1))
+    assert off == {"case": "j != i", "model_summand": hand, "printed_summand": hand, "equal": True}
+    assert diag["model_summand"] == str(p_t * a_i * b_i * LI ** (2 * t - T))
+    assert diag["printed_summand"] == str(p_t * a_i * b_i * LI ** (t - T + 1) * LI ** (t - 1))
+
+
+def test_lemma4_cases_record_the_model_summand():
+    a, b = sympy.symbols("a1:5", real=True), sympy.symbols("b1:3", real=True)
+    c = cf.certify_lemma4("zero")
+    assert [sorted(x) for x in c.cases] == [["case", "equal", "model_summand"]] * 4
+    names = {str(s): s for s in (*a, *b, LI, LJ, T, t)}
+    recorded = sympy.sympify(c.cases[1]["model_summand"], locals=names)       # j != i, t = 1, s_0 = 0
+    assert sympy.simplify(recorded - (a[0] * b[0] + a[1] * b[0] / LJ) * LJ ** (T - 1)) == 0
+
+
+def test_the_torus_variables_are_named_nonzero_symbols():
+    assert (str(LI), str(LJ)) == ("lambda_i", "lambda_j")
+    assert LI.is_nonzero and LJ.is_nonzero and LI.is_zero is False
+
+
+def test_lemma4_defaults_to_the_backward_convention():
+    c = cf.certify_lemma4()
+    assert c.holds and c.name == "Lemma 4 output (9), s_0 = W^-1 s_1"

@@ -217,3 +217,12 @@ def test_an_index_falling_with_T_is_in_the_row_only_between_its_crossings():
     assert bs.value == 0 and bs.exceptions == frozenset({3, 4})
     _check_against_enumeration([t1 + T - 5], [t1], bs, s)
     assert se.BoxSum(sympy.Integer(0)).exceptions == frozenset()
+
+
+def test_a_point_collects_the_exceptions_of_both_coordinates():
+    # (t, t') = (T - 3, 3): w_(T-3) is in the row from T = 4 on, w_3 from T = 3 on
+    s = se.RowStatistics("p")
+    eqs = [t1 - T + 3, t2 - 3]
+    bs = se.box_sum(se.solve_affine(eqs, [t1, t2]), 2, s)
+    assert bs.value == s.end(-3) * s.start(3) and bs.exceptions == frozenset({2, 3})
+    _check_against_enumeration(eqs, [t1, t2], bs, s)
