@@ -331,3 +331,13 @@ def test_the_torus_variables_are_named_nonzero_symbols():
 def test_lemma4_defaults_to_the_backward_convention():
     c = cf.certify_lemma4()
     assert c.holds and c.name == "Lemma 4 output (9), s_0 = W^-1 s_1"
+
+
+@pytest.mark.parametrize("spec, exceptional", [
+    (cf.ResidualSpec(t - T + 3, t, T + 5), [2, 3]),        # quadratic part only: w_(T-3)^2, in the row from T = 4
+    (cf.ResidualSpec(T - t - 3, T - 2, T), [2, 3, 4, 5]),  # and the cross term -2 w_(T-5) C_ii, from T = 6
+])
+def test_exceptional_T_are_gathered_from_every_pattern(spec, exceptional):
+    ms = cf.mean_square_form(spec)
+    assert sorted(ms.exceptions) == exceptional
+    assert all(ms.exceptions[Tv].equals(cf.mean_square_concrete(spec, Tv)) for Tv in exceptional)
