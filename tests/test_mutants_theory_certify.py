@@ -341,3 +341,17 @@ def test_exceptional_T_are_gathered_from_every_pattern(spec, exceptional):
     ms = cf.mean_square_form(spec)
     assert sorted(ms.exceptions) == exceptional
     assert all(ms.exceptions[Tv].equals(cf.mean_square_concrete(spec, Tv)) for Tv in exceptional)
+
+
+def test_lemma3_cases_and_a_partner_only_coupling():
+    c = cf.certify_lemma3()
+    assert c.cases == [{"case": "i odd (lambda_i = mu)", "component": "mu**T", "equal": True},
+                       {"case": "i even (lambda_i = 1/mu)", "component": "mu**(-T)", "equal": True}]
+    # C_(i, partner) = 1/2 only: component i is (2 - 1) / 2 * lambda_i^(T-2), against lambda_i^T
+    bad = cf.certify_lemma3(c_rule=lambda kind: {"same": 0, "partner": sympy.Rational(1, 2)}[kind])
+    assert [x["equal"] for x in bad.cases] == [False, False]
+    half = sympy.Rational(1, 2)
+    assert bad.differences == {"i odd (lambda_i = mu): coefficient of mu^T - 2": half,
+                               "i odd (lambda_i = mu): coefficient of mu^T": -1,
+                               "i even (lambda_i = 1/mu): coefficient of mu^2 - T": half,
+                               "i even (lambda_i = 1/mu): coefficient of mu^-T": -1}
