@@ -355,3 +355,8 @@ def test_lemma3_cases_and_a_partner_only_coupling():
                                "i odd (lambda_i = mu): coefficient of mu^T": -1,
                                "i even (lambda_i = 1/mu): coefficient of mu^2 - T": half,
                                "i even (lambda_i = 1/mu): coefficient of mu^-T": -1}
+
+
+def test_gd_constants_default_to_the_backward_convention():
+    k = cf.gd_form_constants()
+    assert sympy.expand(k["K"] - T * (T + d - 1)) == 0 and k["J"] == T and k["valid_from"] == 2
