@@ -3,6 +3,10 @@ Laurent-monomial helpers, the summands of Lemmas 2 and 4 derived by hand, the pa
 its concrete recomputation at every T, a residual with an exceptional T, and the constants K_T, J_T under both
 conventions (benchmarks/mutation.md)."""
 
+import dataclasses
+import functools
+import typing
+
 import pytest
 import sympy
 
@@ -66,16 +70,23 @@ def test_lemma2_certificate_names_the_differing_monomials():
 
 
 # Lemma 4 ---------------------------------------------------------------------------------------------------------
+@functools.cache
+def _lemma4(convention=None):
+    """Each certificate once (about 0.1 s of CPU each); convention None is the default call."""
+    return cf.certify_lemma4() if convention is None else cf.certify_lemma4(convention)
+
+
 def test_lemma4_backward_convention_holds_in_four_cases():
-    c = cf.certify_lemma4("backward")
+    c = _lemma4()                                  # the default convention is s_0 = W^-1 s_1
     assert c.holds and c.scope == cf.ALL_SIZES == "all d >= 1, all T >= 2"
     assert c.name == "Lemma 4 output (9), s_0 = W^-1 s_1"
+    assert c.method == "symbolic exponents (termwise)"
     assert [x["case"] for x in c.cases] == ["j != i, t >= 2 (symbolic t)", "j != i, t = 1",
                                             "j = i, t >= 2 (symbolic t)", "j = i, t = 1"]
 
 
 def test_lemma4_zero_padding_fails_only_at_t_equal_1():
-    c = cf.certify_lemma4("zero")
+    c = _lemma4("zero")
     assert not c.holds and c.name == "Lemma 4 output (9), s_0 = 0"
     assert [x["equal"] for x in c.cases] == [True, False, True, False]
     assert c.scope == "fails for every d >= 1, T >= 2 (j != i, t = 1, j = i, t = 1)"
@@ -224,3 +235,130 @@ def test_certificate_summaries_count_cases_in_the_singular_and_plural():
     none = cf.Certificate("Y", False, "fails for d = 1", "m", "arg")
     assert none.summary() == "Y does not hold: it fails for d = 1 (m; 0 cases checked)"
     assert none.cases == [] and none.differences == {} and none.systems == []
+
+
+# methods, and failure scopes confined to exceptional T ------------------------------------------------------------
+def test_lemma3_certificate_names_its_method():
+    assert cf.certify_lemma3().method == "symbolic exponents (index pattern of j)"
+
+
+# f_i = sum_t w_t C_ij - lambda_i^c with c = T - 3 (resp. 2T - 3): the cross term picks w_(T-3) (resp. w_(2T-3)),
+# whose membership in [1, T] is not the generic one at T = 2, 3
+LATE_SPEC = cf.ResidualSpec(sympy.Integer(0), t, T - 3)
+DOUBLE_SPEC = cf.ResidualSpec(sympy.Integer(0), t, 2 * T - 3)
+
+
+def test_exceptional_T_where_the_generic_form_still_holds_pass_the_certificate():
+    # at T = 2, 3 the entry w_(T-3) is outside the row: the concrete sum and the generic p_(T-3) (read as 0) agree
+    generic = cf.mean_square_form(LATE_SPEC).generic
+    c = cf.certify_closed_form("late", lambda s: generic, spec=LATE_SPEC)
+    assert c.holds and c.scope == "all d >= 1, all T >= 2" and c.differences == {}
+    assert c.cases[1:] == [{"T": 2, "equal": True}, {"T": 3, "equal": True}]
+
+
+def test_a_failure_at_two_exceptional_T_is_scoped_to_both():
+    generic = cf.mean_square_form(DOUBLE_SPEC).generic          # generic: w_(2T-3) never in the row, so 0
+    c = cf.certify_closed_form("double", lambda s: generic, spec=DOUBLE_SPEC)
+    assert not c.holds
+    assert c.scope == ("fails at T = 2, 3 only (an exceptional T, recomputed concretely); holds for all d >= 1 and "
+                       "every other T >= 2")
+    p1, p3 = sympy.Symbol("p_1", real=True), sympy.Symbol("p_3", real=True)
+    # the cross term -2 w_(2T-3) C_ij at T = 2 (w_1) and T = 3 (w_3), missing from the generic form
+    assert c.differences == {"T = 2: C_ij at j = i": 2 * p1, "T = 2: C_ij at j new": 2 * p1,
+                             "T = 3: C_ij at j = i": 2 * p3, "T = 3: C_ij at j new": 2 * p3}
+
+
+def test_exceptional_T_failure_scope_of_a_single_T_and_orthogonal_sizes():
+    generic = cf.mean_square_form(EXC_SPEC).generic
+    c = cf.certify_closed_form("generic", lambda s: generic, spec=EXC_SPEC)
+    assert c.scope == ("fails at T = 2 only (an exceptional T, recomputed concretely); holds for all d >= 1 and "
+                       "every other T >= 2")
+
+
+def test_a_wrong_constant_alone_fails_for_every_size():
+    c = cf.certify_closed_form("x", lambda s: cf.prop4_corrected_form(s) + 1)
+    assert c.differences == {"constant": 1}
+    assert c.scope == "fails for every d >= 1 and every T >= 2 (a differing pattern has 1 block)"
+
+
+# the weight statistics of A.3 against a brute-force row --------------------------------------------------------------
+@pytest.mark.parametrize("convention", ["backward", "zero"])
+@pytest.mark.parametrize("extra", ["end(-3)", "start(4)", "start(1)", "lag(1)", "lag(3)"])
+def test_weight_statistics_hold_exactly_from_the_least_valid_T(convention, extra):
+    s = se.RowStatistics("w")
+    eval("s." + extra)
+    values, valid = cf._weights(convention, s)
+    top = 9
+    agree = []
+    for Tv in range(2, top + 1):
+        row = [0 if (convention == "zero" and k == 1) else 1 for k in range(1, Tv + 1)]
+        concrete = s.values(row)
+        agree.append(all(sympy.sympify(values[x]).subs(T, Tv) == concrete[x] for x in s.symbols()))
+    least = next(Tv for Tv in range(2, top + 1) if all(agree[Tv - 2:]))
+    assert valid == least
+
+
+def test_residual_specs_are_immutable_and_annotations_resolve():
+    spec = cf.lemma2_residual_spec()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.c = T + 1
+    # documentation tools evaluate the annotations: each must be a valid type expression
+    for name in cf.__all__:
+        obj = getattr(cf, name)
+        if callable(obj):
+            typing.get_type_hints(obj)
+    assert typing.get_type_hints(cf.mean_square_form)["stats"] == (se.RowStatistics | None)
+
+
+# recorded cases and the symbols of the torus ------------------------------------------------------------------------
+def test_lemma2_cases_record_both_summands_as_printed():
+    p_t = sympy.Symbol("p_t", real=True)
+    a_i, a_j, b_i = sympy.Symbol("a_h^i", real=True), sympy.Symbol("a_h^j", real=True), sympy.Symbol("b_h^i", real=True)
+    off, diag = cf.certify_lemma2().cases
+    hand = str(p_t * a_j * b_i * LJ ** (t - T + 1) * LI ** (t - 1))
+    assert off == {"case": "j != i", "model_summand": hand, "printed_summand": hand, "equal": True}
+    assert diag["model_summand"] == str(p_t * a_i * b_i * LI ** (2 * t - T))
+    assert diag["printed_summand"] == str(p_t * a_i * b_i * LI ** (t - T + 1) * LI ** (t - 1))
+
+
+def test_lemma4_cases_record_the_model_summand():
+    a, b = sympy.symbols("a1:5", real=True), sympy.symbols("b1:3", real=True)
+    c = _lemma4("zero")
+    assert [sorted(x) for x in c.cases] == [["case", "equal", "model_summand"]] * 4
+    names = {str(s): s for s in (*a, *b, LI, LJ, T, t)}
+    recorded = sympy.sympify(c.cases[1]["model_summand"], locals=names)       # j != i, t = 1, s_0 = 0
+    assert sympy.simplify(recorded - (a[0] * b[0] + a[1] * b[0] / LJ) * LJ ** (T - 1)) == 0
+
+
+def test_the_torus_variables_are_named_nonzero_symbols():
+    assert (str(LI), str(LJ)) == ("lambda_i", "lambda_j")
+    assert LI.is_nonzero and LJ.is_nonzero and LI.is_zero is False
+
+
+@pytest.mark.parametrize("spec, exceptional", [
+    (cf.ResidualSpec(t - T + 3, t, T + 5), [2, 3]),        # quadratic part only: w_(T-3)^2, in the row from T = 4
+    (cf.ResidualSpec(T - t - 3, T - 2, T), [2, 3, 4, 5]),  # and the cross term -2 w_(T-5) C_ii, from T = 6
+])
+def test_exceptional_T_are_gathered_from_every_pattern(spec, exceptional):
+    ms = cf.mean_square_form(spec)
+    assert sorted(ms.exceptions) == exceptional
+    assert all(ms.exceptions[Tv].equals(cf.mean_square_concrete(spec, Tv)) for Tv in exceptional)
+
+
+def test_lemma3_cases_and_a_partner_only_coupling():
+    c = cf.certify_lemma3()
+    assert c.cases == [{"case": "i odd (lambda_i = mu)", "component": "mu**T", "equal": True},
+                       {"case": "i even (lambda_i = 1/mu)", "component": "mu**(-T)", "equal": True}]
+    # C_(i, partner) = 1/2 only: component i is (2 - 1) / 2 * lambda_i^(T-2), against lambda_i^T
+    bad = cf.certify_lemma3(c_rule=lambda kind: {"same": 0, "partner": sympy.Rational(1, 2)}[kind])
+    assert [x["equal"] for x in bad.cases] == [False, False]
+    half = sympy.Rational(1, 2)
+    assert bad.differences == {"i odd (lambda_i = mu): coefficient of mu^T - 2": half,
+                               "i odd (lambda_i = mu): coefficient of mu^T": -1,
+                               "i even (lambda_i = 1/mu): coefficient of mu^2 - T": half,
+                               "i even (lambda_i = 1/mu): coefficient of mu^-T": -1}
+
+
+def test_gd_constants_default_to_the_backward_convention():
+    k = cf.gd_form_constants()
+    assert sympy.expand(k["K"] - T * (T + d - 1)) == 0 and k["J"] == T and k["valid_from"] == 2

@@ -2,6 +2,9 @@
 solver's kinds, coincidence values and refusals, and box sums at the edges of the box, each checked against a
 direct enumeration where one exists (benchmarks/mutation.md)."""
 
+import dataclasses
+import typing
+
 import pytest
 import sympy
 
@@ -152,3 +155,74 @@ def test_concrete_box_sums_enumerate_the_box():
     assert se.box_sum_concrete([], [t1], 2, w) == w[0] + w[1]
     assert se.box_sum_concrete([t1 - T - 1], [t1], 3, w) == 0
     assert se.box_sum_concrete([t1 - 1], [t1], 1, w) == w[0]
+
+
+# the symbols and their assumptions (visible in every printed form and in what SymPy may simplify) ----------------
+def test_sequence_length_and_time_indices_are_named_integer_symbols():
+    assert str(T) == "T" and T.is_integer and T.is_positive
+    assert (str(t1), str(t2)) == ("t", "t'") and t1.is_integer and t2.is_integer
+    assert t1.is_positive is None and t2.is_positive is None               # time differences may be negative
+
+
+def test_statistics_are_real_and_named_p_by_default():
+    s = se.RowStatistics()
+    assert str(s.sq) == r"\|p\|^2" and str(s.start(1)) == "p_{(1)}"
+    assert s.start(2).is_real and s.lag(3).is_real and s.end(-2).is_real and s.total.is_real
+
+
+def test_concrete_row_entries_are_real():
+    assert all(x.is_real for x in se.row_symbols("p", 2))
+
+
+def test_affine_solutions_and_box_sums_are_immutable_values():
+    sol = se.solve_affine([t1 - t2], [t1, t2])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sol.kind = "all"
+    bs = se.box_sum(sol, 2, se.RowStatistics("p"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bs.value = 0
+
+
+def test_public_annotations_resolve():
+    # documentation tools evaluate them: an annotation that is not a valid type expression breaks them
+    for name in se.__all__:
+        obj = getattr(se, name)
+        if callable(obj) and not isinstance(obj, sympy.Basic):
+            typing.get_type_hints(obj)
+    assert typing.get_type_hints(se.AffineSolution)["offset"] == (sympy.Expr | None)
+
+
+def test_a_redundant_equation_does_not_hide_a_later_coincidence():
+    # after elimination the second equation is 0 = 0 and the third 0 = 3 - T: no solution unless T = 3
+    sol = se.solve_affine([t1 - t2, 2 * t1 - 2 * t2, T - 3], [t1, t2])
+    assert sol == se.AffineSolution("empty", special=(3,))
+
+
+def test_a_coincidence_with_a_positive_T_coefficient_on_the_other_side():
+    assert se.solve_affine([2 - T], [t1, t2]) == se.AffineSolution("empty", special=(2,))
+    assert se.solve_affine([t1 - t2, 7 - T], [t1, t2]).special == (7,)
+
+
+def test_three_time_indices_of_rank_one_are_refused():
+    t3 = sympy.Symbol("t3", integer=True)
+    with pytest.raises(se.NotCertifiable):
+        se.solve_affine([t1 - t2], [t1, t2, t3])
+    assert se.solve_affine([t1 - 1, t2 - 2, t3 - T], [t1, t2, t3]).values == {0: 1, 1: 2, 2: T}
+
+
+def test_an_index_falling_with_T_is_in_the_row_only_between_its_crossings():
+    # w_(5 - T) lies in [1, T] exactly for T = 3, 4 (5 - T <= T from T = 2.5 on, 5 - T >= 1 up to T = 4)
+    s = se.RowStatistics("p")
+    bs = se.box_sum(se.solve_affine([t1 + T - 5], [t1]), 1, s)
+    assert bs.value == 0 and bs.exceptions == frozenset({3, 4})
+    _check_against_enumeration([t1 + T - 5], [t1], bs, s)
+    assert se.BoxSum(sympy.Integer(0)).exceptions == frozenset()
+
+
+def test_a_point_collects_the_exceptions_of_both_coordinates():
+    # (t, t') = (T - 3, 3): w_(T-3) is in the row from T = 4 on, w_3 from T = 3 on
+    s = se.RowStatistics("p")
+    eqs = [t1 - T + 3, t2 - 3]
+    bs = se.box_sum(se.solve_affine(eqs, [t1, t2]), 2, s)
+    assert bs.value == s.end(-3) * s.start(3) and bs.exceptions == frozenset({2, 3})
+    _check_against_enumeration(eqs, [t1, t2], bs, s)

@@ -339,9 +339,7 @@ def mean_square_form(spec: ResidualSpec, context: str = "unitary", stats: se.Row
         exceptional |= set(bs.exceptions)
         systems.append({"pattern": ip.describe(pat, ("i", "j")), "equations": [str(e) for e in eqs],
                         "solution": sol.kind, "sum": str(-2 * bs.value), "exceptional_T": sorted(bs.exceptions)})
-    const_eq = _block_equations(((0, 1),), (sympy.expand(spec.c - spec.c),))
-    const = sympy.Integer(1) if all(e == 0 for e in const_eq) else sympy.Integer(0)
-    generic = ip.PatternForm(context, quad, lin, const)
+    generic = ip.PatternForm(context, quad, lin, sympy.Integer(1))   # E|lambda_i^c|^2 = 1 on the torus
     exceptions = {Tv: mean_square_concrete(spec, Tv, context, name) for Tv in sorted(exceptional)}
     return MeanSquare(generic, exceptions, stats, systems)
 
@@ -480,7 +478,8 @@ def gd_form_spec() -> ResidualSpec:
 
 
 def _weights(convention: str, stats: se.RowStatistics):
-    """Statistics of the weights w_t (1, and w_1 = 0 under zero padding) for a symbolic T, valid for T >= ..."""
+    """Statistics of the weights w_t (1, and w_1 = 0 under zero padding) for a symbolic T, and the least T >= 2
+    from which every one of them is right (an end entry w_(T+c) must lie in the row, a lag sum have a term)."""
     zero = convention == "zero"
     values = {stats.sq: T - (1 if zero else 0), stats.total: T - (1 if zero else 0)}
     valid = se.T_MIN
@@ -492,7 +491,7 @@ def _weights(convention: str, stats: se.RowStatistics):
         valid = max(valid, c)
     for c, sym in stats._lag.items():
         values[sym] = T - c - (1 if zero else 0)
-        valid = max(valid, c + 2)
+        valid = max(valid, c + (1 if zero else 0))
     return values, valid
 
 

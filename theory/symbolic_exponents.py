@@ -204,13 +204,13 @@ def solve_affine(equations: Iterable, variables: Sequence[sympy.Symbol]) -> Affi
     if r == n:
         return AffineSolution("point", {pivots[k]: rows[k][1] for k in range(n)})
     if n == 2 and r == 1:
-        (a, b), rhs = rows[0]
+        (a, b), rhs = rows[0]                  # the pivot row, normalised: its first non-zero coefficient is 1
         if b == 0:
-            return AffineSolution("fixed", {0: rhs / sympy.Rational(a.numerator, a.denominator)})
+            return AffineSolution("fixed", {0: rhs})
         if a == 0:
-            return AffineSolution("fixed", {1: rhs / sympy.Rational(b.numerator, b.denominator)})
+            return AffineSolution("fixed", {1: rhs})
         if a == -b:
-            return AffineSolution("diagonal", offset=sympy.expand(rhs / sympy.Rational(a.numerator, a.denominator)))
+            return AffineSolution("diagonal", offset=rhs)
     raise NotCertifiable(f"affine solution set of rank {r} in {n} variables is not summed in closed form")
 
 
@@ -235,9 +235,10 @@ def _index_statistic(value, stats: RowStatistics) -> tuple[sympy.Expr, set[int]]
         stat = stats.start(b) if generic else sympy.Integer(0)
     else:
         generic, stat = False, sympy.Integer(0)
-    # membership settles for T beyond every crossing point of a T + b >= 1 and (a - 1) T + b <= 0
+    # each of a T + b >= 1 and (a - 1) T + b <= 0 changes truth at most once, at its crossing point; from the
+    # ceiling of the last crossing on, membership is the generic one (an integer crossing is itself scanned)
     crossings = [abs(Fraction(1 - b, a)) if a else 0, abs(Fraction(-b, a - 1)) if a != 1 else 0]
-    bound = max(T_MIN, int(ceil(max(crossings))) + 1)
+    bound = max(T_MIN, int(ceil(max(crossings))))
     exceptions = {Tv for Tv in range(T_MIN, bound + 1) if _in_box(value, Tv) != generic}
     return stat, exceptions
 
