@@ -618,3 +618,18 @@ def test_contains_checks_every_constraint_exactly():
     assert not aa.FeasibleInitialisations(False, -1, [], 0, 0, 0).contains([[1, 0], [0, 1]])
     with pytest.raises(dataclasses.FrozenInstanceError):
         F.consistent = False
+
+
+def test_zero_branch_basis_is_that_of_the_whole_system():
+    """η = 0, W_0 = 1, zero padding: with B'_11 = 0 the equations of T = 2 alone have solutions, those of T = 2, 3
+    together have none; the zero-branch basis must be the whole system's ([1]), not the first T's."""
+    r = aa.single_head_feasibility(1, [2, 3], "zero", sympy.Matrix([[1]]), 0)
+    assert r.feasible is True and r.groebner_zero == ["1"]
+    Bp, At = aa.general_parameter_matrices(1)
+    first = aa.representation_equations(1, [2], "zero", sympy.Matrix([[1]]), 0, [(Bp, At)])
+    assert sympy.groebner(first + [Bp[0, 0]], *Bp, *At, order="grevlex").exprs != [1]
+
+
+def test_unknown_step_size_is_constrained_nonzero_by_z_eta_equal_one():
+    r = aa.single_head_feasibility(1, [2, 3], "zero", sympy.Matrix([[0]]), sympy.Symbol("eta"))
+    assert "_z*eta - 1" in r.groebner_normalised and "B_0_0 - 1" in r.groebner_normalised
