@@ -575,6 +575,8 @@ def test_feasible_initialisations_zero_and_backward_d1():
     assert (z.consistent, z.dimension, z.constraints, z.rank_model, z.rows, z.columns) == (True, 1, [], 6, 8, 7)
     b = aa.feasible_initialisations(1, [2, 3], "backward", 0.5)
     assert (b.consistent, b.dimension, b.rank_model, b.rows, b.columns) == (False, -1, 4, 8, 5)
+    # offset 0 (λ^(T-1)): 2k - w/2 = 0 at T = 2 and 3k + 0 w = 0 at T = 3, so w = 0; the rhs row is no constraint
+    assert b.constraints == [["1", "0"]]
     assert not b.contains([[0]]) and not b.contains([[1]])
     with pytest.raises(DomainError):
         aa.feasible_initialisations(1, [2], "forward", 1)
