@@ -44,9 +44,6 @@ os.environ["PYTHONDONTWRITEBYTECODE"] = "1"      # a mutated module must never l
 ROOT = Path(__file__).resolve().parent
 PYTEST_FLAGS = ["-x", "-q", "-p", "no:cacheprovider"]
 
-#: mA: pytest options that only remove per-run overhead (see the mA entries of TARGETS)
-MA_FLAGS = ["-n0", "-p", "no:unraisableexception", "-p", "no:benchmark", "-p", "no:anyio", "-p", "no:trio"]
-
 #: module -> (modules whose doctests to run, test files / node ids), existing tests only, cheapest first.
 #: ``tests/test_mutants_<package>_<module>.py`` is appended automatically when it exists.
 TARGETS: dict[str, tuple[list[str], list[str]]] = {
@@ -70,13 +67,15 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
     # mA: the doctests and the module's own mutation tests only (the claim-level tests import torch and run
-    # Gröbner bases, hypothesis searches and trainings: seconds per mutant). MA_FLAGS: "-n0", since pyproject's
+    # Gröbner bases, hypothesis searches and trainings: seconds per mutant). The flags: "-n0", since pyproject's
     # addopts has "-n auto" and every mutant would otherwise start two pytest-xdist workers (about 5 s CPU and
     # 15 s wall each); and no plugins these tests do not use: unraisableexception calls gc.collect() five times
     # at exit over the server's whole heap, and loading benchmark, anyio and trio costs more: together 0.7 s of
     # the 0.9 s CPU of an empty pytest.main in the fork server (0.2 s without them). Pass/fail is unchanged.
-    "theory/augmented_attention.py": (["theory.augmented_attention"], MA_FLAGS),
-    "theory/gradient_step.py": (["theory.gradient_step"], MA_FLAGS),
+    "theory/augmented_attention.py": (["theory.augmented_attention"], ["-n0", "-p", "no:unraisableexception",
+                                      "-p", "no:benchmark", "-p", "no:anyio", "-p", "no:trio"]),
+    "theory/gradient_step.py": (["theory.gradient_step"], ["-n0", "-p", "no:unraisableexception",
+                                "-p", "no:benchmark", "-p", "no:anyio", "-p", "no:trio"]),
 }
 
 
