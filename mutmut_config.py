@@ -47,9 +47,10 @@ ROOT = Path(__file__).resolve().parent
 # mutant, about 3 s of CPU; "-p no:anyio" (its plugin probes the async backends), "-p no:unraisableexception" (five
 # gc.collect() at the end of the session, over the SymPy heap) and "--assert=plain" (no assertion rewriting: with
 # PYTHONDONTWRITEBYTECODE every test module and plugin was recompiled each time) take a forked test run from about
-# 1.0 s to about 0.25 s of CPU (measured on numerics/spectra.py's selection).
+# 1.0 s to about 0.25 s of CPU (measured on numerics/spectra.py's selection); the benchmark and trio plugins, which
+# these tests do not use, cost load time too.
 PYTEST_FLAGS = ["-n0", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:anyio", "-p", "no:unraisableexception",
-                "--assert=plain"]
+                "-p", "no:benchmark", "-p", "no:trio", "--assert=plain"]
 
 #: module -> (modules whose doctests to run, test files / node ids), existing tests only, cheapest first.
 #: ``tests/test_mutants_<package>_<module>.py`` is appended automatically when it exists.
@@ -108,6 +109,11 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     # mB: fast selections (test_certify.py and test_proof_steps.py cost about 5 s and 15 s of CPU per mutant)
     "theory/symbolic_exponents.py": (["theory.symbolic_exponents", "theory.certify"], []),
     "theory/certify.py": (["theory.certify"], []),
+
+    # mA: the doctests and the module's own mutation tests only (the claim-level tests import torch and run
+    # Gröbner bases, hypothesis searches and trainings: seconds per mutant)
+    "theory/augmented_attention.py": (["theory.augmented_attention"], []),
+    "theory/gradient_step.py": (["theory.gradient_step"], []),
 }
 
 
