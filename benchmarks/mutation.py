@@ -581,7 +581,8 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
     partial = {m: c for m, c in s["per"].items() if c["untested"]}
     per = {m: c for m, c in s["per"].items() if not c["untested"]}
     everything = _all_modules()
-    not_run = [m for m in everything if m not in s["per"]]
+    no_mutants = [m for m in everything if m not in s["per"] and not _has_mutants(m)]
+    not_run = [m for m in everything if m not in s["per"] and m not in no_mutants]
     tot = {k: sum(c[k] for c in per.values()) for k in next(iter(per.values()), {})} if per else {}
     det, den = _score(tot) if tot else (0, 0)
     score = (100 * det // den) if den else 0
@@ -595,8 +596,10 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
              "slowly) count as killed. The percentage is rounded down.", "",
              f"**Coverage: {len(per)} of the {len(everything)} modules of `theory/` and `numerics/` were mutated "
              f"completely; the score is over those only.** {len(partial)} more were stopped part-way (below, not in "
-             f"the score) and {len(not_run)} have not been mutated: "
-             + (", ".join(f"`{m}`" for m in not_run) or "none") + ".", "",
+             f"the score) and {len(not_run)} have not been mutated"
+             + (": " + ", ".join(f"`{m}`" for m in not_run) if not_run else "")
+             + (f"; {len(no_mutants)} {'has' if len(no_mutants) == 1 else 'have'} no code that mutmut mutates ("
+                + ", ".join(f"`{m}`" for m in no_mutants) + ")" if no_mutants else "") + ".", "",
              "## Command", "", "To reproduce the whole record (from the repository root):", "", "```",
              "python3 benchmarks/mutation.py --all                      # every module, with its targeted tests",
              "python3 benchmarks/mutation.py --retest-survivors --all   # survivors vs the test_mutants_* files",
@@ -696,6 +699,13 @@ def write_report(modules: list[str], runs: dict, command: str) -> int:
     print(f"wrote {REPORT.relative_to(ROOT)}: mutation score: {score} % ({det} / {den}); "
           f"{len(unexplained)} unexplained survivors")
     return len(unexplained)
+
+
+def _has_mutants(module: str) -> bool:
+    """Whether mutmut finds anything to mutate in ``module`` (a module of docstrings and imports has nothing)."""
+    from mutmut import Context, list_mutations
+
+    return bool(list_mutations(Context(source=(ROOT / module).read_text(), filename=module)))
 
 
 def _all_modules() -> list[str]:
