@@ -2,14 +2,13 @@
 checked against model (6) and the loss evaluated numerically on a grid of roots of unity (exact for Laurent
 polynomials of low degree), and against values worked out by hand (benchmarks/mutation.md)."""
 
-import itertools
-
 import numpy as np
 import pytest
 import sympy
 
 from ical_verify.theory import diagonal_attention as th
 from ical_verify.theory.errors import DomainError
+from torus_grids import evaluate_terms, orthogonal_grid, unitary_grid
 
 R = sympy.Rational
 N_GRID = 8          # roots of unity per coordinate: exact means for |exponents| < 4 (degrees here stay below)
@@ -17,25 +16,14 @@ N_GRID = 8          # roots of unity per coordinate: exact means for |exponents|
 
 # --------------------------------------------------------------------------------------------- helpers
 def _unitary_grid(d):
-    """(N^d, d) points of (U_N)^d: the mean of a Laurent polynomial of degree < N over them is its constant term."""
-    roots = np.exp(2j * np.pi * np.arange(N_GRID) / N_GRID)
-    return np.array(list(itertools.product(roots, repeat=d)))
+    return unitary_grid(d, N_GRID)
 
 
 def _orthogonal_grid(delta):
-    """(N^delta, 2 delta) points (z_1, conj z_1, ..., z_delta, conj z_delta): C_O's spectra, on a grid."""
-    z = _unitary_grid(delta)
-    lam = np.empty((z.shape[0], 2 * delta), dtype=complex)
-    lam[:, 0::2], lam[:, 1::2] = z, z.conj()
-    return lam
+    return orthogonal_grid(delta, N_GRID)
 
 
-def _evaluate(f, lam):
-    """A Laurent polynomial (its ``terms``) at the points ``lam`` (M, d)."""
-    out = np.zeros(lam.shape[0], dtype=complex)
-    for k, c in f.terms.items():
-        out += complex(c) * np.prod(lam ** np.array(k), axis=1)
-    return out
+_evaluate = evaluate_terms
 
 
 def _model6_numeric(a, b, p, T, lam):

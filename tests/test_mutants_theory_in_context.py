@@ -2,8 +2,6 @@
 position and the τ = T read-out, against hand-worked values and model (6) evaluated numerically on a grid of roots of
 unity (benchmarks/mutation.md)."""
 
-import itertools
-
 import numpy as np
 import pytest
 import sympy
@@ -11,28 +9,21 @@ import sympy
 from ical_verify.theory import in_context as ie
 from ical_verify.theory.errors import DomainError
 from ical_verify.theory.laurent import LaurentPolynomial
+from torus_grids import evaluate_terms, orthogonal_grid, unitary_grid
 
 R = sympy.Rational
 N_GRID = 16         # roots of unity per coordinate: exact means while exponent differences stay below 16
 
 
 def _unitary_grid(d):
-    roots = np.exp(2j * np.pi * np.arange(N_GRID) / N_GRID)
-    return np.array(list(itertools.product(roots, repeat=d)))
+    return unitary_grid(d, N_GRID)
 
 
 def _orthogonal_grid(delta):
-    z = _unitary_grid(delta)
-    lam = np.empty((z.shape[0], 2 * delta), dtype=complex)
-    lam[:, 0::2], lam[:, 1::2] = z, z.conj()
-    return lam
+    return orthogonal_grid(delta, N_GRID)
 
 
-def _evaluate(f, lam):
-    out = np.zeros(lam.shape[0], dtype=complex)
-    for k, c in f.terms.items():
-        out += complex(c) * np.prod(lam ** np.array(k), axis=1)
-    return out
+_evaluate = evaluate_terms
 
 
 def _read_out_T_numeric(As, Bs, p, T, lam):
