@@ -15,15 +15,6 @@ N_GRID = 8          # roots of unity per coordinate: exact means for |exponents|
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _unitary_grid(d):
-    return unitary_grid(d, N_GRID)
-
-
-def _orthogonal_grid(delta):
-    return orthogonal_grid(delta, N_GRID)
-
-
-_evaluate = evaluate_terms
 
 
 def _model6_numeric(a, b, p, T, lam):
@@ -101,11 +92,11 @@ def test_model6_output_equals_model6_evaluated_on_the_torus_with_complex_heads()
     a = sympy.Matrix([[1 + 2 * sympy.I, R(-1, 2)], [R(3, 4), 2 - sympy.I]])
     b = sympy.Matrix([[R(1, 3), 2 * sympy.I], [-1, R(5, 2)]])
     out = th.model6_output(a, b, P3, 3)
-    lam = _unitary_grid(2)[::5]
+    lam = unitary_grid(2, N_GRID)[::5]
     expected = _model6_numeric(np.array(a, dtype=complex), np.array(b, dtype=complex), P3, 3, lam)
     assert len(out) == 2
     for i in range(2):
-        assert np.allclose(_evaluate(out[i], lam), expected[:, i], atol=1e-12)
+        assert np.allclose(evaluate_terms(out[i], lam), expected[:, i], atol=1e-12)
 
 
 def test_model6_output_conjugates_the_query_head():
@@ -134,22 +125,22 @@ def test_model6_output_checks_the_shapes_of_b_and_p():
 
 # ------------------------------------------------------------------------------------ Lemma 2, residual
 def test_lemma2_rhs_equals_the_printed_sum_on_the_torus():
-    lam = _unitary_grid(2)[::3]
+    lam = unitary_grid(2, N_GRID)[::3]
     out = th.lemma2_rhs(C2, P3, 3)
     expected = _lemma2_numeric(np.array(C2, dtype=float), P3, 3, lam)
     assert len(out) == 2
     for i in range(2):
-        assert np.allclose(_evaluate(out[i], lam), expected[:, i], atol=1e-12)
+        assert np.allclose(evaluate_terms(out[i], lam), expected[:, i], atol=1e-12)
 
 
 def test_lemma2_rhs_is_model6_with_C_equal_to_B_transpose_A():
     a = sympy.Matrix([[1, R(1, 2)], [R(-2, 3), 3]])
     b = sympy.Matrix([[2, -1], [R(1, 4), 1]])
-    lam = _unitary_grid(2)[::7]
+    lam = unitary_grid(2, N_GRID)[::7]
     rhs = th.lemma2_rhs(b.T * a, P3, 3)
     expected = _model6_numeric(np.array(a, dtype=float), np.array(b, dtype=float), P3, 3, lam)
     for i in range(2):
-        assert np.allclose(_evaluate(rhs[i], lam), expected[:, i], atol=1e-12)
+        assert np.allclose(evaluate_terms(rhs[i], lam), expected[:, i], atol=1e-12)
 
 
 def test_lemma2_rhs_checks_T_and_the_length_of_p():
@@ -160,11 +151,11 @@ def test_lemma2_rhs_checks_T_and_the_length_of_p():
 
 
 def test_residual_subtracts_lambda_to_the_T():
-    lam = _unitary_grid(2)[::3]
+    lam = unitary_grid(2, N_GRID)[::3]
     res = th.residual(C2, P3, 3)
     expected = _lemma2_numeric(np.array(C2, dtype=float), P3, 3, lam) - lam ** 3
     for i in range(2):
-        assert np.allclose(_evaluate(res[i], lam), expected[:, i], atol=1e-12)
+        assert np.allclose(evaluate_terms(res[i], lam), expected[:, i], atol=1e-12)
 
 
 # -------------------------------------------------------------------------------------------- loss (3)
@@ -172,7 +163,7 @@ def test_population_loss_unitary_is_the_torus_mean_and_unitary_is_the_default():
     exact = th.population_loss(C2, P3, 3)
     assert exact == th.population_loss(C2, P3, 3, "unitary")
     assert exact.is_Rational
-    assert float(exact) == pytest.approx(_grid_loss(np.array(C2, dtype=float), P3, 3, _unitary_grid(2)), abs=1e-12)
+    assert float(exact) == pytest.approx(_grid_loss(np.array(C2, dtype=float), P3, 3, unitary_grid(2, N_GRID)), abs=1e-12)
 
 
 @pytest.mark.parametrize("delta, T", [(1, 2), (1, 3), (2, 3)])
@@ -180,9 +171,9 @@ def test_population_loss_orthogonal_is_the_mean_over_conjugate_pairs(delta, T):
     C = C2 if delta == 1 else C4
     p = P3[-T:]
     exact = th.population_loss(C, p, T, "orthogonal")
-    grid = _grid_loss(np.array(C, dtype=float), p, T, _orthogonal_grid(delta))
+    grid = _grid_loss(np.array(C, dtype=float), p, T, orthogonal_grid(delta, N_GRID))
     assert float(exact) == pytest.approx(grid, abs=1e-12)
-    assert abs(float(exact) - _grid_loss(np.array(C, dtype=float), p, T, _unitary_grid(2 * delta))) > 1e-3
+    assert abs(float(exact) - _grid_loss(np.array(C, dtype=float), p, T, unitary_grid(2 * delta, N_GRID))) > 1e-3
 
 
 def test_population_loss_by_hand_for_d1():
@@ -210,12 +201,12 @@ def test_population_loss_unitary_accepts_odd_d():
 def test_population_loss_sum_adds_rows_T_minus_1_over_T_2_to_T_max():
     P = _mat([[R(1, 2), R(3, 2), R(-1, 3)], [R(2, 5), R(-3, 4), R(5, 6)], [R(7, 3), R(1, 9), R(-4, 3)]])
     C = np.array(C2, dtype=float)
-    lam = _unitary_grid(2)
+    lam = unitary_grid(2, N_GRID)
     expected = _grid_loss(C, [P[0, 0], P[0, 1]], 2, lam) + _grid_loss(C, [P[1, 0], P[1, 1], P[1, 2]], 3, lam)
     got = th.population_loss_sum(C2, P, 3)
     assert got == th.population_loss_sum(C2, P, 3, "unitary")
     assert float(got) == pytest.approx(expected, abs=1e-12)
-    lam_o = _orthogonal_grid(1)
+    lam_o = orthogonal_grid(1, N_GRID)
     expected_o = (_grid_loss(C, [P[0, 0], P[0, 1]], 2, lam_o)
                   + _grid_loss(C, [P[1, 0], P[1, 1], P[1, 2]], 3, lam_o))
     assert float(th.population_loss_sum(C2, P, 3, "orthogonal")) == pytest.approx(expected_o, abs=1e-12)
@@ -249,7 +240,7 @@ def test_prop4_printed_by_hand():
 
 
 def test_prop4_corrected_is_the_exact_loss_and_differs_from_the_printed_one():
-    exact = _grid_loss(np.array(C2, dtype=float), P3, 3, _unitary_grid(2))
+    exact = _grid_loss(np.array(C2, dtype=float), P3, 3, unitary_grid(2, N_GRID))
     corrected = th.prop4_corrected(C2, P3)
     assert float(corrected) == pytest.approx(exact, abs=1e-12)
     fro = float(sum(x ** 2 for x in C2))
@@ -266,7 +257,7 @@ def test_prop4_corrected_symbolic_d1():
 def test_orthogonal_closed_form_is_the_exact_orthogonal_loss(delta, T):
     C = C2 if delta == 1 else C4
     p = [R(2, 3), R(-5, 4), R(7, 5), R(-1, 6)][-T:]
-    grid = _grid_loss(np.array(C, dtype=float), p, T, _orthogonal_grid(delta))
+    grid = _grid_loss(np.array(C, dtype=float), p, T, orthogonal_grid(delta, N_GRID))
     assert float(th.orthogonal_loss_closed_form(C, p)) == pytest.approx(grid, abs=1e-12)
 
 

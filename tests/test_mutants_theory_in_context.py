@@ -15,17 +15,6 @@ R = sympy.Rational
 N_GRID = 16         # roots of unity per coordinate: exact means while exponent differences stay below 16
 
 
-def _unitary_grid(d):
-    return unitary_grid(d, N_GRID)
-
-
-def _orthogonal_grid(delta):
-    return orthogonal_grid(delta, N_GRID)
-
-
-_evaluate = evaluate_terms
-
-
 def _read_out_T_numeric(As, Bs, p, T, lam):
     """sum_h sum_t p_t <e_t | A^h e_T> B^h e_t with full matrices, e_t = lam^(t-1), <x, y> = sum_j x_j conj(y_j)."""
     e = [lam ** (t - 1) for t in range(1, T + 1)]
@@ -98,23 +87,23 @@ P = [R(1, 2), -2, R(3, 2)]
 
 def test_last_query_output_full_matrices_is_the_read_out_on_the_torus():
     out = ie.last_query_output(A_FULL, B_FULL, P, 3, full=True)
-    lam = _unitary_grid(2)[::5]
+    lam = unitary_grid(2, N_GRID)[::5]
     expected = _read_out_T_numeric(A_FULL, B_FULL, P, 3, lam)
     assert len(out) == 2
     for i in range(2):
-        assert np.allclose(_evaluate(out[i], lam), expected[:, i], atol=1e-12)
+        assert np.allclose(evaluate_terms(out[i], lam), expected[:, i], atol=1e-12)
 
 
 def test_last_query_output_diagonal_heads_by_default():
     a = sympy.Matrix([[1, 2, -1], [R(1, 2), 0, 3]])
     b = sympy.Matrix([[3, -1, 1], [2, 1, R(1, 3)]])
     out = ie.last_query_output(a, b, P, 3)
-    lam = _unitary_grid(3)[::11]
+    lam = unitary_grid(3, N_GRID)[::11]
     expected = _read_out_T_numeric([sympy.diag(*a.row(h)) for h in range(2)],
                                    [sympy.diag(*b.row(h)) for h in range(2)], P, 3, lam)
     assert len(out) == 3
     for i in range(3):
-        assert np.allclose(_evaluate(out[i], lam), expected[:, i], atol=1e-12)
+        assert np.allclose(evaluate_terms(out[i], lam), expected[:, i], atol=1e-12)
 
 
 def test_last_query_output_checks_p():
@@ -132,7 +121,7 @@ def test_degree_parities():
 
 @pytest.mark.parametrize("context", ["unitary", "orthogonal"])
 def test_last_query_loss_split_against_the_torus_mean(context):
-    lam = _unitary_grid(2) if context == "unitary" else _orthogonal_grid(1)
+    lam = unitary_grid(2, N_GRID) if context == "unitary" else orthogonal_grid(1, N_GRID)
     out = _read_out_T_numeric(A_FULL, B_FULL, P, 3, lam)
     total = np.mean(np.sum(np.abs(out - lam ** 3) ** 2, axis=1))
     own = np.mean(np.sum(np.abs(out) ** 2, axis=1))
@@ -145,7 +134,7 @@ def test_last_query_loss_split_against_the_torus_mean(context):
 
 def test_last_query_loss_split_defaults_to_unitary_diagonal_heads():
     a, b = sympy.Matrix([[1, 2]]), sympy.Matrix([[3, -1]])
-    lam = _unitary_grid(2)
+    lam = unitary_grid(2, N_GRID)
     out = _read_out_T_numeric([sympy.diag(1, 2)], [sympy.diag(3, -1)], [1, 1], 2, lam)
     total = np.mean(np.sum(np.abs(out - lam ** 2) ** 2, axis=1))
     own = np.mean(np.sum(np.abs(out) ** 2, axis=1))
