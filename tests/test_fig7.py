@@ -117,27 +117,33 @@ def test_stability_judge():
     rough = [0.5, 0.3, 0.45, 0.25, 0.4, 0.2] + [0.2] * 24
     ev = fake_evidence(curves={k("code", "duplicated", 4, "free"): rough})
     assert fig7.judge_stabilises(ev, "code").passed is True
-    assert fig7.judge_stabilises(fake_evidence(), "code").passed is False
+    assert fig7.judge_stabilises(fake_evidence(), "code").passed is None
 
 
-def test_stability_judge_treats_a_rise_below_the_margin_as_a_tie():
-    """Seeds 2 and 11 of benchmarks/seeds.md: both runs monotone but for a rise of about 0.6 % of the decrease in the
-    free-P runs; that is a tie (refuted 'stabilises'), where it was undecided; a rise of 2.5 % is an instability that
-    the softmax encoding removes (passes), and 3 % against the softmax runs' 2 % is undecided."""
+def test_stability_judge_has_no_power_without_instability():
+    """Both variants monotone but for a rise of 0.6 % of the decrease in the free-P runs (seeds 2 and 11 of
+    benchmarks/seeds.md): below the 1 % detection floor there is no instability to remove, so undecided, not
+    refuted; a rise of 2.5 % is an instability the softmax encoding removes (passes); 3 % against the softmax runs'
+    2 % is undecided; softmax runs rising by 3 % against monotone free-P runs fail it."""
     def bumped(rise):
         c = list(np.linspace(1.0, 0.2, fig7.PROFILES["quick"]["epochs"]))
         c[10] = c[9] + rise * 0.8                       # one rise of `rise` times the total decrease 0.8
         return c
 
     assert fig7._instability(bumped(0.006)) == pytest.approx(0.006)
-    free = k("code", "duplicated", 4, "free")
-    assert fig7.judge_stabilises(fake_evidence(curves={free: bumped(0.006)}), "code").passed is False
-    assert fig7.judge_stabilises(fake_evidence(curves={free: bumped(0.025)}), "code").passed is True
-    both = {free: bumped(0.03)}
-    for lr in [fig7.PROFILES["quick"]["lr"]] + list(fig7.PROFILES["quick"]["sweep_lrs"]):
-        both[k("code", "duplicated", 4, "softmax", lr)] = bumped(0.02)
-        both[k("code", "duplicated", 4, "free", lr)] = bumped(0.03)
-    assert fig7.judge_stabilises(fake_evidence(curves=both), "code").passed is None
+    lrs = [fig7.PROFILES["quick"]["lr"]] + list(fig7.PROFILES["quick"]["sweep_lrs"])
+
+    def judged(soft_rise, free_rise):
+        curves = {}
+        for lr in lrs:
+            curves[k("code", "duplicated", 4, "softmax", lr)] = bumped(soft_rise)
+            curves[k("code", "duplicated", 4, "free", lr)] = bumped(free_rise)
+        return fig7.judge_stabilises(fake_evidence(curves=curves), "code").passed
+
+    assert judged(0.0, 0.006) is None
+    assert judged(0.0, 0.025) is True
+    assert judged(0.02, 0.03) is None
+    assert judged(0.03, 0.0) is False
 
 
 def test_init_range_judge_uses_a_binomial_interval():

@@ -105,10 +105,17 @@ def test_same_function_class_fails_with_a_wrong_parameter_map(tmp_path):
 
 
 @negative_control("fig7", "softmax-positional-stabilises-code", "softmax-positional-stabilises-paper")
-def test_stabilises_fails_when_the_free_matrix_is_as_stable():
-    ev = fake_evidence()
+def test_stabilises_fails_when_the_softmax_encoding_is_the_unstable_one():
+    rough = [0.5, 0.3, 0.45, 0.25, 0.4, 0.2] + [0.2] * 24
+    curves = {}
+    for variant in ("code", "paper"):
+        for lr in [fig7.PROFILES["quick"]["lr"]] + list(fig7.PROFILES["quick"]["sweep_lrs"]):
+            curves[k(variant, "duplicated", 4, "softmax", lr)] = rough
+    ev = fake_evidence(curves=curves)
     assert fig7.judge_stabilises(ev, "code").passed is False
     assert fig7.judge_stabilises(ev, "paper").passed is False
+    # neither variant unstable: no power, undecided (not refuted)
+    assert fig7.judge_stabilises(fake_evidence(), "code").passed is None
 
 
 @positive_control("fig7", "softmax-positional-stabilises-code", "softmax-positional-stabilises-paper")

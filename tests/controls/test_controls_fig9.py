@@ -31,9 +31,17 @@ def test_not_learned_fails_when_softmax_learns_reproducibly():
 
 @positive_control("fig9", "softmax-not-learned")
 def test_not_learned_passes_when_softmax_never_learns_over_many_seeds(monkeypatch):
+    monkeypatch.setitem(fig9.PROFILES, "quick", {**fig9.PROFILES["quick"], "seeds": 40, "decisive_seeds": 40,
+                                                 "sweep_seeds": 40})
+    assert fig9.judge_not_learned(fake_evidence(soft=0.05, lin=1e-4)).passed is True
+
+
+def test_not_learned_is_undecided_between_rarely_and_reproducibly(monkeypatch):
+    """No softmax run learns in 8 per configuration: the rate's upper bound (0.37) does not show 'rarely', so the
+    reading is undecided (it passed with the former bound 0.5)."""
     monkeypatch.setitem(fig9.PROFILES, "quick", {**fig9.PROFILES["quick"], "seeds": 8, "decisive_seeds": 8,
                                                  "sweep_seeds": 8})
-    assert fig9.judge_not_learned(fake_evidence(soft=0.05, lin=1e-4)).passed is True
+    assert fig9.judge_not_learned(fake_evidence(soft=0.05, lin=1e-4)).passed is None
 
 
 @negative_control("fig9", "linear-below-softmax")

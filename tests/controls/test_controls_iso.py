@@ -93,12 +93,12 @@ def test_trained_judge_fails_on_perturbed_evidence():
     ev = evidence()
     assert C.judge_trained(ev).passed is True
     S = len(ev.gap)
-    # no start reaches the derived predictor: with 32 starts the 95 % interval [0, 0.11] cannot exclude the 0.1
-    # threshold (undecided); with 64 starts (full profile) it does
+    # no start reaches the derived predictor, and none beats it: an optimisation failure, undecided with 32 starts
+    # and with 64 (it failed the check before a review: a training failure is no evidence against the minimiser)
     far = C.perturbed(ev, dist={**ev.dist, "derived": [0.5] * S})
     assert C.judge_trained(far).passed is None
     far64 = C.perturbed(ev, dist={**ev.dist, "derived": [0.5] * 64}, gap=list(ev.gap) * 2)
-    assert C.judge_trained(far64).passed is False
+    assert C.judge_trained(far64).passed is None
     # one start is significantly better than the derived predictor
     better = MonteCarloResult(-0.05, 0.001, (-0.056, -0.044), 1000, 6.0)
     beats = C.perturbed(ev, gap=[better] + list(ev.gap[1:]))

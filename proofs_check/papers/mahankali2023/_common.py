@@ -318,9 +318,10 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
     training from random starts finds is the derived predictor;
     (b) no start beats the derived predictor: no paired loss-gap interval lies entirely below 0;
     (c) every alternative is farther than 2 tol from the derived predictor (so it falls outside the tolerance).
-    It fails on (b) or (c), or when the fraction of starts that reach the derived predictor has a 95 %
-    Clopper–Pearson interval below ``threshold`` (training does not find it); it is undecided when the best start
-    is elsewhere without beating it. The fraction itself does not decide a pass: the starts of one seed share
+    It fails on (b) or (c) only; it is undecided when the best start is elsewhere without beating it, however many
+    starts miss the derived predictor: training that does not find a minimiser is an optimisation failure, not
+    evidence against it (before a review, a reach fraction with its 95 % interval below ``threshold`` failed the
+    check). The fraction is reported with that interval; it does not decide a pass either: the starts of one seed share
     its stream of training prompts, so the fraction varies between seeds more than a binomial would
     (``benchmarks/seeds.md``: 4/16 to 12/16 for the quadratic family) and a threshold on its interval made the
     verdict depend on the seed, while which start ends lowest did not. Starts far from the derived predictor have
@@ -334,7 +335,6 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
     S = len(d0)
     ok = d0 <= tol
     rate = success_rate(int(ok.sum()), S)
-    decision = rate.judge(threshold)
     beats = [s for s in range(S) if ev.gap[s].interval[1] < 0]
     alts = {k: v for k, v in ev.ref_dist.items() if k != derived}
     separated = all(v > 2 * tol for v in alts.values())
@@ -345,8 +345,6 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
         passed = False
     elif best_reaches:
         passed = True
-    elif decision is False:
-        passed = False
     else:
         passed = None
     probs = decision_probabilities(max(rate.fraction, 1e-9), S, threshold)
@@ -359,8 +357,8 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
               f"distance <= {tol:g} to the derived predictor on {ev.gap[0].n_samples} held-out prompts. Criterion: the "
               f"start with the lowest held-out loss (start {best}, distance {d0[best]:.4f}) is within tolerance "
               f"({'yes' if best_reaches else 'no'}), no start beats the derived predictor, every alternative lies "
-              f"outside 2 x tolerance; it fails also if the fraction of starts that reach the derived predictor has its "
-              f"interval below {threshold:g}. Reached: {rate} (P(that interval is above/below/straddles {threshold:g} "
+              f"outside 2 x tolerance; undecided if the lowest-loss start is elsewhere without beating it (an optimisation "
+              f"failure is not a refutation). Reached: {rate} (P(that interval is above/below/straddles {threshold:g} "
               f"for another seed) at the observed rate, were the starts independent = {probs[True]:.3f}/"
               f"{probs[False]:.3f}/{probs[None]:.3f}; the starts share a seed's prompts, so the fraction varies more "
               f"between seeds and does not decide a pass). Distances of the successful starts: "

@@ -226,8 +226,9 @@ def _learned(run: dict, zero: float) -> bool:
 def judge_not_learned(ev) -> CheckOutcome:
     """Adopted reading: training with a softmax does not learn the mapping. Fails when some softmax configuration
     learns reproducibly (95 % Clopper-Pearson lower bound of its learning rate above 0.1); passes when every
-    softmax configuration learns in fewer than half its runs (upper bound below 0.5) while linear attention learns;
-    undecided otherwise."""
+    softmax configuration learns rarely (upper bound below the same 0.1, which takes about 36 runs without a
+    success) while linear attention learns; undecided in between. (The pass side used an upper bound below 0.5
+    before: at 24 runs, 6 learning gave 'passes' and 7 'fails', with no undecided band; found on review.)"""
     from ical_verify.numerics.binomial import success_rate
 
     zero = ev["levels"]["mean_zero"]
@@ -240,7 +241,7 @@ def judge_not_learned(ev) -> CheckOutcome:
                      "final_mse": [r["final_mse"] for r in runs]})
         if att == "softmax":
             soft_fail |= rate.interval[0] > 0.1
-            soft_pass &= rate.interval[1] < 0.5
+            soft_pass &= rate.interval[1] < 0.1
         elif n_l == len(runs):
             linear_ok = True
     if soft_fail:
@@ -260,7 +261,7 @@ def judge_not_learned(ev) -> CheckOutcome:
                + f"; best softmax median {np.median(best['final_mse']):.2g} ({best['config']})")
     detail = ("Criterion (reading 'training does not learn'): fails if some softmax configuration learns reproducibly "
               "(Clopper-Pearson lower bound of its rate > 0.1), passes if every softmax configuration learns in fewer "
-              "than half its runs (upper bound < 0.5) and some linear configuration learns on every seed. "
+              "rarely (upper bound < 0.1) and some linear configuration learns on every seed; undecided in between. "
               + "; ".join(f"{r['config']}: {r['learned']}/{r['runs']} learned, MSE " + s6.fmt(r["final_mse"])
                           for r in rows) + f". Predicting 0 gives {zero:.3g}; the Bayes error is 0 (T >= 2). "
               "Were each observed learning rate the true one, another --seed would call the configuration "
