@@ -256,9 +256,13 @@ def judge_not_learned(ev) -> CheckOutcome:
         r["p_reproducible_at_observed_rate"] = decision_probabilities(r["learned"] / r["runs"], r["runs"], 0.1)[True]
     learners = [r for r in rows if r["config"].startswith("softmax") and r["learned"]]
     best = min((r for r in rows if r["config"].startswith("softmax")), key=lambda r: np.median(r["final_mse"]))
+    at = {f: sum(x <= f * zero for x in best["final_mse"]) for f in (LEARNED / 2, 2 * LEARNED)}
+    best_lin = min((r for r in rows if r["config"].startswith("linear")), key=lambda r: np.median(r["final_mse"]))
     summary = (f"softmax runs that learn (MSE <= {LEARNED:g} x predicting 0 = {LEARNED * zero:.3g}): "
                + (", ".join(f"{r['config']} {r['learned']}/{r['runs']}" for r in learners) or "none")
-               + f"; best softmax median {np.median(best['final_mse']):.2g} ({best['config']})")
+               + f"; best softmax median {np.median(best['final_mse']):.2g} ({best['config']}; at "
+               + ", ".join(f"{100 * f:g} % of predicting 0: {n}/{len(best['final_mse'])}" for f, n in at.items())
+               + f"), best linear median {np.median(best_lin['final_mse']):.2g} ({best_lin['config']})")
     detail = ("Criterion (reading 'training does not learn'): fails if some softmax configuration learns reproducibly "
               "(Clopper-Pearson lower bound of its rate > 0.1), passes if every softmax configuration learns in fewer "
               "rarely (upper bound < 0.1) and some linear configuration learns on every seed; undecided in between. "
