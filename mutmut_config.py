@@ -25,7 +25,7 @@ can record which test killed it (see ``benchmarks/mutation.py``). ``OMP_NUM_THRE
 process mutmut starts (the machine is shared).
 
 Modules without an entry in :data:`TARGETS` get a default selection (:func:`default_targets`): the doctests of
-the module and every test file that imports it.
+the module and its ``tests/test_mutants_*`` file, or, for a module without one, every test file that imports it.
 """
 
 from __future__ import annotations
@@ -65,35 +65,13 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
                                   ["tests/test_prop5.py", "tests/controls/test_controls_prop5.py"]),
     "numerics/binomial.py": (["numerics.binomial"], ["tests/test_remark2.py::test_remark2_quick_verdict"]),
     "numerics/errors.py": (["numerics.errors"], ["tests/test_numerics_basics.py"]),
-    # mG: the doctests and tests/test_mutants_numerics_*.py only (tests/test_prop7.py imports the claim and
-    # runs it: about 40 s a mutant)
-    "numerics/spectra.py": (["numerics.spectra"], []),
-    "numerics/ar_fit.py": (["numerics.ar_fit"], []),
-    "numerics/montecarlo.py": (["numerics.montecarlo"], []),
-    "numerics/samplers.py": (["numerics.samplers"], []),
-
-    # mF: the doctests only (the existing tests of these modules run hypothesis, training or claim runs); the
-    # mutation tests (appended automatically) pin the rest
-    "numerics/diagonal_model.py": (["numerics.diagonal_model"], []),
-    "numerics/diagonal_structure.py": (["numerics.diagonal_structure"], []),
-
-    # mC: in place of the phase-1 entries (tests/test_certify.py, test_proof_steps.py and test_prop7.py cost 7 to
-    # 27 s of CPU per mutant); the module's tests/test_mutants_* file is appended to each.
-    "theory/index_patterns.py": (["theory.index_patterns"], []),
-    "theory/laurent.py": (["theory.laurent"], []),
-    "theory/conditioning.py": (["theory.conditioning"], []),
-
-    # mD:
-    "theory/linear_regression_icl.py": (["theory.linear_regression_icl"], []),
-    "numerics/regression_data.py": (["numerics.regression_data"], []),
-
-    # mE:
+    # modules with a tests/test_mutants_* file need an entry only for more than their own doctests and that file
+    # (the default): the claim-level tests (test_prop7.py, test_certify.py, ...) cost 5 to 40 s of CPU per mutant
     "theory/diagonal_attention.py": (["theory.diagonal_attention", "theory.in_context"], []),
-    "theory/in_context.py": (["theory.in_context"], []),
-    "numerics/in_context_mapping.py": (["numerics.in_context_mapping"], []),
-    "numerics/trig_relation.py": (["numerics.trig_relation"], []),
-
-    # mH:
+    "theory/gaussian_moments.py": (["theory.gaussian_moments"], ["tests/test_mahankali_engine.py"]),
+    "numerics/torus.py": (["numerics.torus"], ["tests/test_engine.py", "tests/test_layering.py",
+                                               "tests/test_numerics_basics.py"]),
+    "theory/symbolic_exponents.py": (["theory.symbolic_exponents", "theory.certify"], []),
     "numerics/reference_levels.py": (["numerics.reference_levels"], [
         "tests/test_reference_levels.py::" + t for t in (
             "test_closed_form_falls_linearly_to_zero_at_T_equal_d_plus_1", "test_reflection_identity_is_exact",
@@ -103,17 +81,6 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
             "test_floor_test_catches_a_number_below_the_bayes_error", "test_domain_errors")]),
     "numerics/gd_inner_loss.py": (["numerics.gd_inner_loss"], [
         "tests/test_reference_levels.py::test_bayes_prediction_is_the_min_norm_least_squares_limit_of_gd"]),
-    "numerics/attention_capacity.py": (["numerics.attention_capacity"], []),
-    "numerics/expectation_demo.py": (["numerics.expectation_demo"], []),
-
-    # mB: fast selections (test_certify.py and test_proof_steps.py cost about 5 s and 15 s of CPU per mutant)
-    "theory/symbolic_exponents.py": (["theory.symbolic_exponents", "theory.certify"], []),
-    "theory/certify.py": (["theory.certify"], []),
-
-    # mA: the doctests and the module's own mutation tests only (the claim-level tests import torch and run
-    # Gröbner bases, hypothesis searches and trainings: seconds per mutant)
-    "theory/augmented_attention.py": (["theory.augmented_attention"], []),
-    "theory/gradient_step.py": (["theory.gradient_step"], []),
 }
 
 
@@ -140,7 +107,10 @@ def doctest_id(dotted_name: str) -> str:
 
 
 def default_targets(module: str) -> tuple[list[str], list[str]]:
-    """Doctests of the module and every test file under tests/ that imports it (phase 2 modules)."""
+    """The module's doctests, and (appended by :func:`test_args`) its ``tests/test_mutants_*`` file when it has
+    one; without that file, the doctests and every test file under tests/ that imports the module."""
+    if (ROOT / mutants_test_file(module)).exists():
+        return [dotted(module)], []
     pkg, name = dotted(module).split(".", 1)
     pattern = re.compile(rf"ical_verify\.{pkg}\.{name}\b|from ical_verify\.{pkg} import [^\n]*\b{name}\b"
                          rf"|from \.\.?{pkg}\.{name} import")

@@ -351,50 +351,68 @@ def run_module(module: str, use_server: bool) -> dict:
     c0 = _cpu()
     with _Session(module, mc.test_args(module), use_server) as s:
         proc = subprocess.run(cmd, cwd=ROOT, env=s.env)
+        if proc.returncode & 1:
+            raise SystemExit(f"mutmut failed on {module} (exit code {proc.returncode})")
+        # mutmut 2.5.1 looks cached statuses up by line text, so a mutant on a line that repeats an earlier one
+        # (a second ``continue``) inherits that line's status and is never run: it stays untested. Run those here,
+        # with the same selection.
+        untested = [m for m in cached_mutants(module) if m["status"] == "untested"]
+        if untested:
+            print(f"   {module}: {len(untested)} mutants on repeated lines, tested one by one", flush=True)
+            _test_in_place(module, untested, s.env)
     cpu = _cpu() - c0
-    if proc.returncode & 1:
-        raise SystemExit(f"mutmut failed on {module} (exit code {proc.returncode})")
     n = len(cached_mutants(module))
     return {"module": module, "date": _dt.datetime.now().isoformat(timespec="seconds"), "cpu_seconds": round(cpu, 1),
             "mutants": n, "reused_from_cache": cached_killed, "run": n - cached_killed, "server": use_server,
             "test_args": mc.test_args(module)}
 
 
-def retest_survivors(module: str, use_server: bool) -> dict:
-    """Re-test the mutants that survived the module's full targeted tests against its ``tests/test_mutants_*``
-    file only (the rest of the selection already let them survive), as mutmut would: apply the mutant in place,
-    run the tests, restore the source, store the status in mutmut's cache."""
+def _test_in_place(module: str, mutants: list[dict], env: dict) -> int:
+    """Test ``mutants`` of ``module`` one by one as mutmut would: apply the mutant in place, run the selection frozen
+    in ``env`` (recording the killing test), restore the source, store the status in mutmut's cache (skipped for
+    the mutants ``mutmut_config.skip_reason`` skips). Returns how many were killed (timeouts included)."""
     import subprocess
 
-    from mutmut import BAD_SURVIVED, BAD_TIMEOUT, OK_KILLED, Context, RelativeMutationID, mutate_file
+    from mutmut import BAD_SURVIVED, BAD_TIMEOUT, OK_KILLED, SKIPPED, Context, RelativeMutationID, mutate_file
     from mutmut.cache import hash_of_tests, update_mutant_status
 
-    extra = mc.mutants_test_file(module)
-    if not (ROOT / extra).exists():
-        raise SystemExit(f"{extra} does not exist: nothing to re-test {module} with")
-    survivors = [m for m in cached_mutants(module) if m["status"] == "survived"]
     tests_hash = hash_of_tests(["tests/"])
-    print(f"== {module}: re-testing {len(survivors)} survivors against {extra} only", flush=True)
-    c0 = _cpu()
     killed = 0
-    with _Session(module, mc.PYTEST_FLAGS + [extra], use_server) as s:
-        # the new tests must pass on the original source
-        if subprocess.run([sys.executable, __file__, "pytest", module], cwd=ROOT, env=s.env).returncode != 0:
-            raise SystemExit(f"{extra} fails on the original {module}")
-        for m in survivors:
-            mid = RelativeMutationID(line=m["line"], index=m["index"], line_number=m["line_number"], filename=module)
-            ctx = Context(mutation_id=mid, filename=module, dict_synonyms=[""])
-            mutate_file(backup=True, context=ctx)
+    for m in mutants:
+        mid = RelativeMutationID(line=m["line"], index=m["index"], line_number=m["line_number"], filename=module)
+        if mc.skip_reason((ROOT / module).read_text(), mid, module):
+            status = SKIPPED
+        else:
+            mutate_file(backup=True, context=Context(mutation_id=mid, filename=module, dict_synonyms=[""]))
             try:
                 r = subprocess.run([sys.executable, __file__, "pytest", module, "--mutant", mc.mutant_key(mid)],
-                                   cwd=ROOT, env=s.env, timeout=600, stdout=subprocess.DEVNULL)
+                                   cwd=ROOT, env=env, timeout=600, stdout=subprocess.DEVNULL)
                 status = OK_KILLED if r.returncode == 1 else BAD_SURVIVED
             except subprocess.TimeoutExpired:
                 status = BAD_TIMEOUT
             finally:
                 os.replace(str(ROOT / module) + ".bak", ROOT / module)
-            killed += status != BAD_SURVIVED
-            update_mutant_status(file_to_mutate=module, mutation_id=mid, status=status, tests_hash=tests_hash)
+            killed += status in (OK_KILLED, BAD_TIMEOUT)
+        update_mutant_status(file_to_mutate=module, mutation_id=mid, status=status, tests_hash=tests_hash)
+    return killed
+
+
+def retest_survivors(module: str, use_server: bool) -> dict:
+    """Re-test the mutants that survived the module's full targeted tests against its ``tests/test_mutants_*``
+    file only (the rest of the selection already let them survive), as mutmut would (:func:`_test_in_place`)."""
+    import subprocess
+
+    extra = mc.mutants_test_file(module)
+    if not (ROOT / extra).exists():
+        raise SystemExit(f"{extra} does not exist: nothing to re-test {module} with")
+    survivors = [m for m in cached_mutants(module) if m["status"] == "survived"]
+    print(f"== {module}: re-testing {len(survivors)} survivors against {extra} only", flush=True)
+    c0 = _cpu()
+    with _Session(module, mc.PYTEST_FLAGS + [extra], use_server) as s:
+        # the new tests must pass on the original source
+        if subprocess.run([sys.executable, __file__, "pytest", module], cwd=ROOT, env=s.env).returncode != 0:
+            raise SystemExit(f"{extra} fails on the original {module}")
+        killed = _test_in_place(module, survivors, s.env)
     cpu = _cpu() - c0
     print(f"   {killed} of {len(survivors)} now killed", flush=True)
     return {"date": _dt.datetime.now().isoformat(timespec="seconds"), "cpu_seconds": round(cpu, 1),
