@@ -114,6 +114,7 @@ def sample_prompts(rng: np.random.Generator, batch: int, n: int, d: int, sigma2:
     require(int(batch) == batch and batch >= 1, f"batch = {batch} is out of range: it must be an integer >= 1")
     require(int(n) == n and n >= 1, f"n = {n} is out of range: it must be an integer >= 1")
     require(int(d) == d and d >= 1, f"d = {d} is out of range: it must be an integer >= 1")
+    batch, n, d = int(batch), int(n), int(d)  # whole-number floats are accepted, as the checks above allow
     require(sigma2 >= 0, f"sigma2 = {sigma2} is out of range: it must be >= 0")
     require(response in RESPONSE_FAMILIES, f"response {response!r} is not one of {RESPONSE_FAMILIES}")
     require(covariates in COVARIATES, f"covariates {covariates!r} is not one of {COVARIATES}")

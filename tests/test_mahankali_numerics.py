@@ -85,3 +85,15 @@ def test_bad_arguments_are_domain_errors():
         sample_prompts(rng, 2, 3, 2, lengths=(1, 5))
     with pytest.raises(DomainError, match="Rademacher"):
         sample_prompts(rng, 2, 3, 2, cov=np.eye(2), covariates="rademacher")
+
+
+def test_whole_number_float_sizes_are_accepted_and_fractions_are_domain_errors():
+    """batch, n and d pass the range checks as whole-number floats; the sampler then uses them as integers (it
+    used to fail with NumPy's TypeError), and draws exactly what integer sizes draw."""
+    a = sample_prompts(np.random.default_rng(3), 4.0, 3.0, 2.0)
+    b = sample_prompts(np.random.default_rng(3), 4, 3, 2)
+    assert a.X.shape == (4, 3, 2) and np.array_equal(a.X, b.X) and np.array_equal(a.yq, b.yq)
+    for bad in (dict(batch=2.5), dict(n=1.5), dict(d=0.5)):
+        args = {"batch": 2, "n": 2, "d": 2, **bad}
+        with pytest.raises(DomainError, match="out of range"):
+            sample_prompts(np.random.default_rng(0), args["batch"], args["n"], args["d"])
