@@ -141,3 +141,25 @@ def test_inverse_and_domain_errors():
         lri.inverse(sympy.Matrix([[1, 1], [1, 1]]))
     with pytest.raises(DomainError, match="d = 0"):
         lri.eta_star(3, 0, 1)
+
+
+@pytest.mark.parametrize("name", ["_w00", "_w0", "w0"])
+def test_gd_prediction_does_not_confuse_the_callers_symbols_with_its_own(name):
+    """A response named like the internal weight symbol (formerly ``_w0:d``) must stay a constant of the loss."""
+    c, ref = sympy.Symbol(name), sympy.Symbol("c")
+    X = sympy.Matrix([[1], [2]])
+    got = lri.gd_prediction(X, [c, 1], [1], sympy.Rational(1, 2))
+    want = lri.gd_prediction(X, [ref, 1], [1], sympy.Rational(1, 2)).subs(ref, c)
+    assert sympy.simplify(got - want) == 0 and got.has(c)
+
+
+def test_lsa_loss_gradient_does_not_confuse_the_callers_symbols_with_its_own():
+    """A point given in symbols named like the internal parameters (formerly ``_p0``, ``_p1``, ``_q{i}{j}``): the
+    gradient must be that of the same point in other symbols (sequential substitution used to send _p0 -> _p1 -> 0)."""
+    m = lri.feature_moments(1)
+    a, q = sympy.Symbol("_p1"), sympy.Symbol("_q00")
+    s, t = sympy.Symbol("s"), sympy.Symbol("t")
+    got = lri.lsa_loss_gradient(m, [a, 1], sympy.Matrix([[q], [0]]))
+    want = lri.lsa_loss_gradient(m, [s, 1], sympy.Matrix([[t], [0]])).subs({s: a, t: q}, simultaneous=True)
+    assert (got - want).applyfunc(sympy.cancel) == sympy.zeros(4, 1)
+    assert got.has(a)
