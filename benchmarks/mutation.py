@@ -332,6 +332,27 @@ class _Session:
         return False
 
 
+def run_in_own_group(cmd: list[str], timeout: float | None = None, **kw) -> int:
+    """Run ``cmd`` in a new session (its own process group) and return its exit code. If this process is
+    interrupted (Ctrl-C, SIGTERM turned into an exception) or the timeout expires, the whole group is killed and
+    reaped before the exception propagates, so that no worker of mutmut's keeps mutating the source in place after
+    :class:`_Session` has restored it. (Ctrl-C from the terminal reaches only this process: the group is not the
+    terminal's foreground group.)"""
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(cmd, start_new_session=True, **kw)
+    try:
+        return proc.wait(timeout=timeout)
+    except BaseException:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        raise
+
+
 def _cpu() -> float:
     import resource
 
@@ -341,8 +362,6 @@ def _cpu() -> float:
 
 def run_module(module: str, use_server: bool) -> dict:
     """``mutmut run`` on one module with its targeted tests; CPU time of every process it starts."""
-    import subprocess
-
     cached_killed = sum(m["status"] in DETECTED and m["status"] != "timeout" for m in cached_mutants(module))
     forget_baseline()
     cmd = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module, "--runner",
@@ -350,9 +369,9 @@ def run_module(module: str, use_server: bool) -> dict:
     print(f"== {module}: {' '.join(cmd[1:6])} ...", flush=True)
     c0 = _cpu()
     with _Session(module, mc.test_args(module), use_server) as s:
-        proc = subprocess.run(cmd, cwd=ROOT, env=s.env)
-        if proc.returncode & 1:
-            raise SystemExit(f"mutmut failed on {module} (exit code {proc.returncode})")
+        code = run_in_own_group(cmd, cwd=ROOT, env=s.env)
+        if code & 1:
+            raise SystemExit(f"mutmut failed on {module} (exit code {code})")
         # mutmut 2.5.1 looks cached statuses up by line text, so a mutant on a line that repeats an earlier one
         # (a second ``continue``) inherits that line's status and is never run: it stays untested. Run those here,
         # with the same selection.
@@ -385,9 +404,9 @@ def _test_in_place(module: str, mutants: list[dict], env: dict) -> int:
         else:
             mutate_file(backup=True, context=Context(mutation_id=mid, filename=module, dict_synonyms=[""]))
             try:
-                r = subprocess.run([sys.executable, __file__, "pytest", module, "--mutant", mc.mutant_key(mid)],
-                                   cwd=ROOT, env=env, timeout=600, stdout=subprocess.DEVNULL)
-                status = OK_KILLED if r.returncode == 1 else BAD_SURVIVED
+                code = run_in_own_group([sys.executable, __file__, "pytest", module, "--mutant", mc.mutant_key(mid)],
+                                        timeout=600, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+                status = OK_KILLED if code == 1 else BAD_SURVIVED
             except subprocess.TimeoutExpired:
                 status = BAD_TIMEOUT
             finally:
@@ -731,6 +750,17 @@ def _all_modules() -> list[str]:
             for p in sorted((ROOT / folder).glob("*.py")) if p.name != "__init__.py"]
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM raises KeyboardInterrupt, so that `kill` cleans up as Ctrl-C does (:func:`run_in_own_group`,
+    :class:`_Session` restoring the source)."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["pytest"]:
@@ -756,6 +786,7 @@ def main(argv=None) -> int:
                    help="copy these modules' results (all, if none given) from another worktree's record")
     a = p.parse_args(argv)
     os.chdir(ROOT)
+    _terminate_as_interrupt()
     modules = [mc.module_path(m) for m in a.modules]
     for ph in a.phase or []:
         modules += PHASES[ph]
