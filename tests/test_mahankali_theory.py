@@ -163,3 +163,22 @@ def test_lsa_loss_gradient_does_not_confuse_the_callers_symbols_with_its_own():
     want = lri.lsa_loss_gradient(m, [s, 1], sympy.Matrix([[t], [0]])).subs({s: a, t: q}, simultaneous=True)
     assert (got - want).applyfunc(sympy.cancel) == sympy.zeros(4, 1)
     assert got.has(a)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_constant_centred_moment_behind_the_reported_alternative(d):
+    """E[((w^T x)^2 - d)^2 |x|^2] = 2d(d+3)(d+4) (the family centred by E|w|^2 = d), against the |w|^2-centred
+    2d(d+2)(d+4) of eta_f: exact Gaussian expectations by the engine."""
+    from ical_verify.proofs_check.papers.mahankali2023 import nonlinear
+    from ical_verify.theory.gaussian_moments import GaussianVector
+
+    xs, ws = sympy.symbols(f"x1:{d + 1}"), sympy.symbols(f"w1:{d + 1}")
+    g = GaussianVector(list(xs) + list(ws), sympy.eye(2 * d))
+    X, W = g.gens[:d], g.gens[d:]
+    u = sum(a * b for a, b in zip(X, W))
+    norm_x = sum(a * a for a in X)
+    assert g.expect_poly((u * u - d) ** 2 * norm_x).as_expr() == 2 * d * (d + 3) * (d + 4)
+    assert g.expect_poly((u * u - sum(b * b for b in W)) ** 2 * norm_x).as_expr() == 2 * d * (d + 2) * (d + 4)
+    n, s2, a = sympy.symbols("n sigma2 a", positive=True)
+    assert sympy.simplify(nonlinear.constant_centred_step(n, d, s2, a)
+                          - n / (n + d + 1 + s2 + a ** 2 * 2 * d * (d + 3) * (d + 4) / d)) == 0

@@ -188,7 +188,9 @@ def _steps():
     n, d, s2, a = SETTING.n, SETTING.d, sympy.nsimplify(SETTING.sigma2), sympy.nsimplify(SETTING.a)
     eta = float(lri.quadratic_family_step(n, d, s2, a))
     alts = {"linear-formula (nonlinearity ignored)": float(lri.eta_star(n, d, s2)),
-            "nonlinearity-as-noise": float(sympy.Rational(n) / (n + d + 1 + s2 + 2 * a ** 2 * d * (d + 2)))}
+            "nonlinearity-as-noise": float(sympy.Rational(n) / (n + d + 1 + s2 + 2 * a ** 2 * d * (d + 2))),
+            # E[(u^2 - |w|^2)^2 |x|^2] = 2d(d+2)(d+4) with the factor 2 of Isserlis' theorem dropped
+            "without-the-factor-2": float(sympy.Rational(n) / (n + d + 1 + s2 + a ** 2 * (d + 2) * (d + 4)))}
     return (("derived", C.as_tuple(eta * np.eye(d))),) + tuple((k, C.as_tuple(v * np.eye(d))) for k, v in alts.items())
 
 
@@ -207,9 +209,23 @@ def monte_carlo_check(ctx) -> CheckOutcome:
     return out
 
 
+def constant_centred_step(n, d, sigma2, a):
+    r"""The step of the neighbouring family :math:`w^\top x + a((w^\top x)^2 - d)` (centred by
+    :math:`\mathbb{E}\|w\|^2 = d` instead of :math:`\|w\|^2`): :math:`\mathbb{E}[(u^2 - d)^2\|x\|^2] = 2d(d+3)(d+4)`
+    replaces :math:`2d(d+2)(d+4)`, so :math:`n/(n + d + 1 + \sigma^2 + 2a^2(d+3)(d+4))`. A wrong answer 7 % from
+    eta_f at the trained setting: closer than the trained check resolves, so it is reported, not required.
+
+    >>> constant_centred_step(3, 2, sympy.Rational(1, 2), sympy.Rational(1, 4))
+    12/41
+    """
+    return sympy.sympify(n) / (n + d + 1 + sigma2 + 2 * a ** 2 * (d + 3) * (d + 4))
+
+
 def trained_check(ctx) -> CheckOutcome:
     ev = C.trained_evidence(SETTING, _steps(), ctx.seed, ctx.profile, str(ctx.torch_device()), 502, PROTOCOL[ctx.profile])
-    out = C.judge_trained(ev, tol=TOLERANCE, what="Full parameterisation trained on the quadratic response family. ")
+    n, d, s2, a = SETTING.n, SETTING.d, sympy.nsimplify(SETTING.sigma2), sympy.nsimplify(SETTING.a)
+    out = C.judge_trained(ev, tol=TOLERANCE, what="Full parameterisation trained on the quadratic response family. ",
+                          reported={"constant-centred family": float(constant_centred_step(n, d, s2, a))})
     out.scope = SETTING.describe()
     return out
 

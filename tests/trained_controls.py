@@ -1,0 +1,50 @@
+"""The negative controls shared by every check judged by ``mahankali2023._common.judge_trained``: real trained
+evidence passes, and each way the evidence can speak against the derived predictor (or fail to speak) is fed to the
+judge by perturbing that evidence."""
+
+import numpy as np
+
+from ical_verify.numerics.montecarlo import MonteCarloResult
+from ical_verify.proofs_check.papers.mahankali2023 import _common as C
+
+
+def assert_trained_controls(ev, tol: float = C.TRAIN_TOLERANCE) -> None:
+    judge = lambda e: C.judge_trained(e, tol=tol).passed  # noqa: E731
+    assert judge(ev) is True
+    derived, alt = ev.labels[0], ev.labels[1]
+    S = len(ev.gap)
+    best = int(np.argmin([g.estimate for g in ev.select_gap]))
+    # (b) one start is significantly better than the derived predictor on the test set: fails
+    better = MonteCarloResult(-0.05, 0.001, (-0.056, -0.044), 1000, 6.0)
+    assert judge(C.perturbed(ev, gap=[better] + list(ev.gap[1:]))) is False
+    # the best start sits at an alternative (its predictions within tolerance of it, its Gamma equal to that
+    # alternative's step): fails
+    dist = {**ev.dist, alt: list(ev.dist[alt])}
+    dist[alt][best] = tol / 8
+    steps = {**ev.steps, alt: np.asarray(ev.gamma[best], float).T.tolist()}
+    assert judge(C.perturbed(ev, dist=dist, steps=steps)) is False
+    # (c) an alternative whose step is 0.01 % from the derived step: the trained starts cannot resolve it: undecided
+    near = {**ev.steps, alt: (1.0001 * np.asarray(ev.steps[derived], float)).tolist()}
+    assert judge(C.perturbed(ev, steps=near)) is None
+    # (d) a start far from the derived predictor whose loss the test set cannot tell apart: undecided
+    other = next(s for s in range(S) if s != best)
+    far = {**ev.dist, derived: list(ev.dist[derived])}
+    far[derived][other] = 3 * tol
+    tied = list(ev.gap)
+    tied[other] = MonteCarloResult(0.0001, 0.001, (-0.0059, 0.0061), 1000, 6.0)
+    assert judge(C.perturbed(ev, dist=far, gap=tied)) is None
+    # no start reaches the derived predictor and none beats it: an optimisation failure, undecided (with the
+    # starts as trained, and with twice as many; before a review it failed the check)
+    assert judge(C.perturbed(ev, dist={**ev.dist, derived: [0.5] * S})) is None
+    assert judge(C.perturbed(ev, dist={**ev.dist, derived: [0.5] * 2 * S}, gap=list(ev.gap) * 2,
+                             select_gap=list(ev.select_gap) * 2, gamma=list(ev.gamma) * 2)) is None
+    # (a) the start chosen on the selection set is far from the derived predictor (none beats it): undecided
+    moved = {**ev.dist, derived: list(ev.dist[derived])}
+    moved[derived][best] = 3 * tol
+    assert judge(C.perturbed(ev, dist=moved)) is None
+    # the choice is made on the selection set, not on the test set: making another start the lowest on the test
+    # set only changes nothing
+    shifted = list(ev.gap)
+    shifted[other] = MonteCarloResult(-0.01, 0.02, (-0.13, 0.11), 1000, 6.0)
+    out = C.judge_trained(C.perturbed(ev, gap=shifted), tol=tol)
+    assert out.metrics["best_start"] == best
