@@ -304,7 +304,7 @@ def gd_prediction(X: sympy.Matrix, y: Sequence, xq: Sequence, eta, precond: symp
     """
     X = sympy.Matrix(X)
     n, d = X.shape
-    w = sympy.Matrix([sympy.Dummy(f"w{i}") for i in range(d)])  # Dummy: no clash with the caller's symbols
+    w = sympy.Matrix([sympy.Dummy() for _ in range(d)])  # Dummy: no clash with the caller's symbols
     L = sum((y[i] - (w.T * X[i, :].T)[0]) ** 2 for i in range(n)) / (2 * n)
     grad = sympy.Matrix([sympy.diff(L, wi) for wi in w])
     start = sympy.zeros(d, 1) if w0 is None else sympy.Matrix(w0)
@@ -459,11 +459,8 @@ def feature_moments(d: int, Sigma=None, Sigma_w=None, sigma2=SIGMA2, response: s
     params = dict(params or {})
     sym_params = [v for v in params.values() if isinstance(v, sympy.Symbol)]
     # the integration variables are Dummy symbols, so that no parameter of the caller can share their names
-    xs = [sympy.Dummy(f"x{i}") for i in range(1, d + 1)]
-    xs2 = [sympy.Dummy(f"u{i}") for i in range(1, d + 1)]
-    ws = [sympy.Dummy(f"w{i}") for i in range(1, d + 1)]
-    qs = [sympy.Dummy(f"q{i}") for i in range(1, d + 1)]
-    e1, e2, eq = sympy.Dummy("e1"), sympy.Dummy("e2"), sympy.Dummy("eq")
+    xs, xs2, ws, qs = ([sympy.Dummy() for _ in range(d)] for _ in range(4))
+    e1, e2, eq = sympy.Dummy(), sympy.Dummy(), sympy.Dummy()
     variables = [*xs, e1, *xs2, e2, *ws, *qs, eq]
     cov = block_covariance(Sigma, sigma2, Sigma, sigma2, Sigma_w, Sigma, sigma2)
     g = GaussianVector(variables, cov, parameters=sym_params)
@@ -579,8 +576,8 @@ def lsa_loss_gradient(m: FeatureMoments, p: Sequence, Qx: sympy.Matrix, n=N_SYM)
     d = Qx.shape[1]
     # Dummy symbols: distinct for every (i, j) (names such as "_q{i}{j}" coincide for d >= 11, e.g. (1, 10) and
     # (11, 0)) and never equal to a symbol of the caller's point
-    ps = [sympy.Dummy(f"p{i}") for i in range(d + 1)]
-    Qs = sympy.Matrix(d + 1, d, lambda i, j: sympy.Dummy(f"q{i}_{j}"))
+    ps = [sympy.Dummy() for _ in range(d + 1)]
+    Qs = sympy.Matrix(d + 1, d, lambda i, j: sympy.Dummy())
     point = {**dict(zip(ps, p)), **{Qs[i, j]: Qx[i, j] for i in range(d + 1) for j in range(d)}}
     F = feature_coefficients(ps, Qs)
     R = m.residual(F.subs(point), n)
