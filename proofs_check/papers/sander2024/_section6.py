@@ -68,6 +68,12 @@ class GroupComparison:
     p-value is at most :data:`ALPHA`; ``no-gain``: the upper end of the 95 % bootstrap interval of the relative
     drop of the median is below :data:`MIN_RELATIVE_GAIN` (a gain, if any, is confidently small); ``undecided``
     otherwise (too few or too scattered runs: training outcomes are often bimodal, some runs stall).
+
+    With a ``resolution`` r (an indifference band of r either side of the margin, for an experiment whose
+    replications cannot resolve effects near the margin), a decision also needs the point estimate outside the
+    band and the whole 95 % interval on its side of the margin: ``gain`` needs a drop >= margin + r, the lower end
+    of the interval above the margin and p <= alpha; ``no-gain`` needs a drop <= margin - r and the upper end
+    below the margin. The band only ever turns a decision into ``undecided``.
     """
 
     median_lower: float
@@ -76,21 +82,25 @@ class GroupComparison:
     p_value: float
     interval: tuple[float, float]
     decision: str
+    resolution: float | None = None
 
     def to_json(self) -> dict:
         return {"median_lower": self.median_lower, "median_higher": self.median_higher,
                 "relative_gain": self.relative_gain, "p_value": self.p_value, "interval": list(self.interval),
-                "decision": self.decision}
+                "decision": self.decision, "resolution": self.resolution}
 
     def __str__(self) -> str:
         lo, hi = self.interval
         return (f"median {self.median_lower:.4g} vs {self.median_higher:.4g} (relative gain "
                 f"{100 * self.relative_gain:.1f} %, 95 % bootstrap interval [{100 * lo:.1f}, {100 * hi:.1f}] %, "
-                f"one-sided Mann-Whitney p = {self.p_value:.3g}): {self.decision}")
+                f"one-sided Mann-Whitney p = {self.p_value:.3g}"
+                + ("" if self.resolution is None else
+                   f"; effects within {100 * self.resolution:g} points of the margin are not resolved")
+                + f"): {self.decision}")
 
 
 def compare_groups(lower, higher, min_gain: float = MIN_RELATIVE_GAIN, alpha: float = ALPHA,
-                   resamples: int = 2000) -> GroupComparison:
+                   resamples: int = 2000, resolution: float | None = None) -> GroupComparison:
     """Compare two groups of per-seed numbers (see :class:`GroupComparison`); the bootstrap is seeded (fixed).
 
     >>> compare_groups([1.0, 1.1, 0.9], [2.0, 2.1, 1.9]).decision
@@ -99,7 +109,17 @@ def compare_groups(lower, higher, min_gain: float = MIN_RELATIVE_GAIN, alpha: fl
     'no-gain'
     >>> compare_groups([1.50, 1.51, 1.92], [1.49, 1.50, 1.60]).decision
     'undecided'
+
+    A drop of 7 % is a gain under the plain rule, but lies within a band of 5 points of the 5 % margin:
+
+    >>> a, b = [0.930, 0.931, 0.932, 0.929, 0.930], [1.0, 1.001, 1.002, 0.999, 1.0]
+    >>> compare_groups(a, b).decision, compare_groups(a, b, resolution=0.05).decision
+    ('gain', 'undecided')
+    >>> compare_groups([0.8, 0.81, 0.79, 0.8, 0.8], b, resolution=0.05).decision
+    'gain'
     """
+    if resolution is not None and not 0 <= resolution < 1:
+        raise ValueError(f"resolution must lie in [0, 1), got {resolution!r}")
     from scipy.stats import mannwhitneyu
 
     a, b = np.asarray(lower, dtype=float), np.asarray(higher, dtype=float)
@@ -111,13 +131,15 @@ def compare_groups(lower, higher, min_gain: float = MIN_RELATIVE_GAIN, alpha: fl
     rb = np.median(b[rng.integers(0, len(b), (resamples, len(b)))], axis=1)
     rels = (rb - ra) / np.where(rb != 0, np.abs(rb), 1.0)
     lo, hi = (float(x) for x in np.quantile(rels, [0.025, 0.975]))
-    if rel >= min_gain and p <= alpha:
+    r = 0.0 if resolution is None else resolution
+    banded = resolution is not None
+    if rel >= min_gain + r and p <= alpha and (not banded or lo > min_gain):
         decision = "gain"
-    elif hi < min_gain:
+    elif hi < min_gain and (not banded or rel <= min_gain - r):
         decision = "no-gain"
     else:
         decision = "undecided"
-    return GroupComparison(ma, mb, float(rel), p, (lo, hi), decision)
+    return GroupComparison(ma, mb, float(rel), p, (lo, hi), decision, resolution)
 
 
 def bayes_floor_outcome(d: int, t_max: int, rng: np.random.Generator, n: int, s1_norm_sq: float = 1.0,
