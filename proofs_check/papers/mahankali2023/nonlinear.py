@@ -210,10 +210,12 @@ def monte_carlo_check(ctx) -> CheckOutcome:
 
 
 def constant_centred_step(n, d, sigma2, a):
-    r"""The step of the neighbouring family :math:`w^\top x + a((w^\top x)^2 - d)` (centred by
-    :math:`\mathbb{E}\|w\|^2 = d` instead of :math:`\|w\|^2`): :math:`\mathbb{E}[(u^2 - d)^2\|x\|^2] = 2d(d+3)(d+4)`
-    replaces :math:`2d(d+2)(d+4)`, so :math:`n/(n + d + 1 + \sigma^2 + 2a^2(d+3)(d+4))`. A wrong answer 7 % from
-    eta_f at the trained setting: closer than the trained check resolves, so it is reported, not required.
+    r"""A wrong answer near eta_f: its formula with the moments of the neighbouring family
+    :math:`w^\top x + a((w^\top x)^2 - d)` (centred by :math:`\mathbb{E}\|w\|^2 = d` instead of :math:`\|w\|^2`), where
+    :math:`\mathbb{E}[(u^2 - d)^2\|x\|^2] = 2d(d+3)(d+4)` replaces :math:`2d(d+2)(d+4)`:
+    :math:`n/(n + d + 1 + \sigma^2 + 2a^2(d+3)(d+4))` (the value a reader centring by d would compute; whether it is that
+    family's whole-class optimum is not claimed). 7 % from eta_f at the trained setting: closer than the trained check
+    resolves, so it is reported, not required.
 
     >>> constant_centred_step(3, 2, sympy.Rational(1, 2), sympy.Rational(1, 4))
     12/41
