@@ -120,3 +120,25 @@ def test_the_deciding_configuration_has_enough_seeds_for_a_seed_free_decision():
     seeds = {(att, mlp, H): k for att, mlp, H, lr, k in fig9._plan(fig9.PROFILES["quick"])
              if lr == fig9.PROFILES["quick"]["lr"]}
     assert seeds[("softmax", 0, top)] == n
+
+
+def test_the_search_over_softmax_configurations_has_a_stated_family_wise_error():
+    """The fail side calls 'learns reproducibly' if ANY softmax configuration's lower bound exceeds 0.1; with the
+    quick plan's run counts, the chance that this happens when every configuration learns at rate 0.1 (the worst
+    case of 'learns rarely') is about 1 %: mostly the 24-run configuration; a 3-run one needs 3/3 (0.1 %). Brute force
+    over the joint outcomes of a small plan agrees with the product formula."""
+    import itertools
+
+    from scipy.stats import binom
+
+    from ical_verify.numerics.binomial import success_rate
+
+    counts = [r[4] for r in fig9._plan(fig9.PROFILES["quick"]) if r[0] == "softmax"]
+    bound = fig9.false_reproducible_bound(counts)
+    assert 0.005 < bound < 0.02
+    small = [3, 2, 4]
+    brute = sum(np.prod([binom.pmf(k, n, 0.1) for k, n in zip(ks, small)])
+                for ks in itertools.product(*(range(n + 1) for n in small))
+                if any(success_rate(k, n).interval[0] > 0.1 for k, n in zip(ks, small)))
+    assert fig9.false_reproducible_bound(small) == pytest.approx(brute, rel=1e-12)
+    assert fig9.false_reproducible_bound([3]) == pytest.approx(0.001)
