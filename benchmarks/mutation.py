@@ -362,7 +362,11 @@ def _cpu() -> float:
 
 def run_module(module: str, use_server: bool) -> dict:
     """``mutmut run`` on one module with its targeted tests; CPU time of every process it starts."""
-    cached_killed = sum(m["status"] in DETECTED and m["status"] != "timeout" for m in cached_mutants(module))
+    # killed mutants mutmut will reuse: those on lines whose text is still in the source (mutmut keys its cache by
+    # line text and drops the lines that are gone)
+    current = set((ROOT / module).read_text(encoding="utf-8").splitlines())
+    cached_killed = sum(m["status"] in DETECTED and m["status"] != "timeout" and m["line"] in current
+                        for m in cached_mutants(module))
     forget_baseline()
     cmd = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module, "--runner",
            mc.runner_command(module), "--simple-output", "--no-progress"]
