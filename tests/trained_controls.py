@@ -26,18 +26,24 @@ def assert_trained_controls(ev, tol: float = C.TRAIN_TOLERANCE) -> None:
     # (c) an alternative whose step is 0.01 % from the derived step: the trained starts cannot resolve it: undecided
     near = {**ev.steps, alt: (1.0001 * np.asarray(ev.steps[derived], float)).tolist()}
     assert judge(C.perturbed(ev, steps=near)) is None
-    # (d) a start far from the derived predictor whose loss the test set cannot tell apart: undecided
+    # a start far from the derived predictor that the selection set cannot tell apart from the lowest one: undecided
     other = next(s for s in range(S) if s != best)
     far = {**ev.dist, derived: list(ev.dist[derived])}
     far[derived][other] = 3 * tol
-    tied = list(ev.gap)
-    tied[other] = MonteCarloResult(0.0001, 0.001, (-0.0059, 0.0061), 1000, 6.0)
-    assert judge(C.perturbed(ev, dist=far, gap=tied)) is None
-    # no start reaches the derived predictor and none beats it: an optimisation failure, undecided (with the
-    # starts as trained, and with twice as many; before a review it failed the check)
-    assert judge(C.perturbed(ev, dist={**ev.dist, derived: [0.5] * S})) is None
-    assert judge(C.perturbed(ev, dist={**ev.dist, derived: [0.5] * 2 * S}, gap=list(ev.gap) * 2,
-                             select_gap=list(ev.select_gap) * 2, gamma=list(ev.gamma) * 2)) is None
+    tied = list(ev.select_gap)
+    low = ev.select_gap[best]
+    tied[other] = MonteCarloResult(low.estimate + 0.5 * low.standard_error, low.standard_error, low.interval,
+                                   low.n_samples, low.sigmas)  # tied, not lower: the lowest start stays the same
+    assert judge(C.perturbed(ev, dist=far, select_gap=tied)) is None
+    # the same start, tied but between tol and 2 tol (converged starts scatter there; their extra loss is below the
+    # resolution either way): allowed
+    near = {**far, derived: list(far[derived])}
+    near[derived][other] = 1.5 * tol
+    assert judge(C.perturbed(ev, dist=near, select_gap=tied)) is True
+    # the same far start with a clearly higher selection loss (a local minimum or saddle): no objection
+    clear = list(ev.select_gap)
+    clear[other] = MonteCarloResult(low.estimate + 0.5, low.standard_error, low.interval, low.n_samples, low.sigmas)
+    assert judge(C.perturbed(ev, dist=far, select_gap=clear)) is True
     # (a) the start chosen on the selection set is far from the derived predictor (none beats it): undecided
     moved = {**ev.dist, derived: list(ev.dist[derived])}
     moved[derived][best] = 3 * tol
