@@ -137,7 +137,19 @@ def test_duplicated_heads_gain_judge_resolution_band(drop, banded):
 def test_the_band_reaches_the_summary():
     ev = fake_evidence({k("code", "plain", 1): _tight(0.19), k("code", "plain", 4): _tight(0.19 * 0.93)})
     out = fig7.judge_no_gain(ev, "code")
-    assert "within the unresolved band 0-10 %" in out.summary and "10 %" in out.detail
+    assert "within the indifference band 0-10 % set after a design study" in out.summary and "10 %" in out.detail
+    assert "the margin alone: gain" in out.summary      # the decision without the band is shown beside it
+
+
+def test_duplicated_heads_summary_states_the_reversed_contrast():
+    """Plain tokens gaining more from heads than duplicated ones (as measured at the quick scale) is said."""
+    ev = fake_evidence({k("code", "plain", 1): _tight(0.19), k("code", "plain", 4): _tight(0.19 * 0.95),
+                        k("code", "duplicated", 1): _tight(0.15), k("code", "duplicated", 4): _tight(0.15 * 0.97)})
+    out = fig7.judge_dup_heads_gain(ev, "code")
+    assert out.passed is None and "reversed at this scale" in out.summary
+    ev = fake_evidence({k("code", "plain", 1): _tight(0.19), k("code", "plain", 4): _tight(0.19 * 0.99),
+                        k("code", "duplicated", 1): _tight(0.15), k("code", "duplicated", 4): _tight(0.15 * 0.7)})
+    assert "reversed" not in fig7.judge_dup_heads_gain(ev, "code").summary
 
 
 def test_the_deciding_configurations_have_24_quick_replications():
