@@ -62,13 +62,19 @@ def _collect_one(seed: int) -> tuple[int, dict]:
     return seed, out
 
 
-def collect(seeds: list[int], jobs: int) -> dict:
-    data = {}
+def over_seeds(fn, seeds: list[int], jobs: int, verb: str) -> dict:
+    """``fn(seed) -> (seed, value)`` for every seed in ``jobs`` spawned processes, with progress: {str(seed): value}."""
+    out = {}
     with mp.get_context("spawn").Pool(jobs) as pool:
-        for i, (seed, out) in enumerate(pool.imap_unordered(_collect_one, seeds), 1):
-            data[str(seed)] = out
-            print(f"  collected seed {seed} ({i}/{len(seeds)})", flush=True)
-    return dict(sorted(data.items(), key=lambda kv: int(kv[0])))
+        for i, (seed, value) in enumerate(pool.imap_unordered(fn, seeds), 1):
+            out[str(seed)] = value
+            shown = f": {value}" if isinstance(value, str) else ""
+            print(f"  {verb} seed {seed}{shown} ({i}/{len(seeds)})", flush=True)
+    return dict(sorted(out.items(), key=lambda kv: int(kv[0])))
+
+
+def collect(seeds: list[int], jobs: int) -> dict:
+    return over_seeds(_collect_one, seeds, jobs, "collected")
 
 
 def pooled_effects(data: dict) -> dict:
@@ -140,12 +146,7 @@ def _confirm_one(seed: int) -> tuple[int, str]:
 
 
 def confirm(seeds: list[int], jobs: int) -> dict:
-    out = {}
-    with mp.get_context("spawn").Pool(jobs) as pool:
-        for i, (seed, v) in enumerate(pool.imap_unordered(_confirm_one, seeds), 1):
-            out[str(seed)] = v
-            print(f"  confirmed seed {seed}: {v} ({i}/{len(seeds)})", flush=True)
-    return dict(sorted(out.items(), key=lambda kv: int(kv[0])))
+    return over_seeds(_confirm_one, seeds, jobs, "confirmed")
 
 
 def _fmt(counter: dict, total: int) -> str:
