@@ -1,6 +1,8 @@
 """Verdicts over many seeds: ``python3 benchmarks/bench_seeds.py [--seeds 20] [--jobs 2] [--profile quick]``.
 
-Runs ``ical-verify run --seed S`` for S = 0 .. seeds-1 (each into a temporary folder), then writes
+Runs ``ical-verify run --seed S`` for S = first .. first+seeds-1 (``--first``, default 0; fresh seeds such as
+``--first 1000 --out benchmarks/seeds-fresh.md`` after a change designed on seeds 0-19), each into a temporary
+folder, then writes
 ``benchmarks/seeds.md``: for every claim, its verdict (with severity) per seed, whether all seeds agree, and for
 claims with sub-claims or readings, how often each of those moved. The machine and the wall time are recorded, and
 the per-seed verdicts are kept in ``benchmarks/seeds.json``.
@@ -50,6 +52,7 @@ def label(r: dict) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--first", type=int, default=0, help="the first seed (fresh seeds: e.g. 1000)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--profile", default="quick")
     ap.add_argument("--out", default=str(HERE / "seeds.md"))
@@ -57,12 +60,16 @@ def main() -> int:
     ap.add_argument("--merge", action="store_true",
                     help="keep the other claims' rows from seeds.json (with --claims)")
     args = ap.parse_args()
+    if args.seeds < 1 or args.first < 0:
+        print(f"--seeds must be >= 1 and --first >= 0 (got {args.seeds}, {args.first})", file=sys.stderr)
+        return 2
+    seeds = range(args.first, args.first + args.seeds)
     store = Path(args.out).with_suffix(".json")
     per_claim: dict[str, dict[int, str]] = collections.defaultdict(dict)
     parts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ical-seeds-") as tmp:
-        for seed in range(args.seeds):
+        for seed in seeds:
             t0 = time.perf_counter()
             for r in run(seed, args.jobs, args.profile, Path(tmp) / f"seed{seed}", args.claims):
                 per_claim[r["claim"]][seed] = label(r)
@@ -72,7 +79,8 @@ def main() -> int:
                     parts[r["claim"]][f"reading {x['reading']}: {x['verdict']}"] += 1
             print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     wall = time.perf_counter() - start
-    command = (f"python3 benchmarks/bench_seeds.py --seeds {args.seeds} --jobs {args.jobs} --profile {args.profile}"
+    command = (f"python3 benchmarks/bench_seeds.py --seeds {args.seeds}" + (f" --first {args.first}" if args.first else "")
+               + f" --jobs {args.jobs} --profile {args.profile}"
                + (f" --claims {args.claims}" if args.claims else "") + (" --merge" if args.merge else ""))
     run_line = f"`{command}`, on {machine()}, {_dt.date.today().isoformat()}; {wall / 60:.1f} minutes in all."
     runs = [run_line]
@@ -80,8 +88,9 @@ def main() -> int:
         if not store.exists():
             raise SystemExit(f"--merge needs {store} (written by a full run)")
         old = json.loads(store.read_text(encoding="utf-8"))
-        if old["seeds"] != args.seeds or old["profile"] != args.profile:
-            raise SystemExit(f"{store} holds {old['seeds']} seeds of the {old['profile']} profile")
+        if old["seeds"] != args.seeds or old["profile"] != args.profile or old.get("first", 0) != args.first:
+            raise SystemExit(f"{store} holds {old['seeds']} seeds from {old.get('first', 0)} of the {old['profile']} "
+                             "profile")
         merged = {c: {int(k): v for k, v in by.items()} for c, by in old["per_claim"].items()}
         merged_parts = {c: collections.Counter(v) for c, v in old["parts"].items()}
         for c in per_claim:
@@ -92,7 +101,7 @@ def main() -> int:
         parts = collections.defaultdict(collections.Counter, {c: merged_parts.get(c, collections.Counter())
                                                               for c in order})
         runs = old["runs"] + [run_line + f" Re-ran: {', '.join(sorted(set(args.claims.split(','))))}."]
-    store.write_text(json.dumps({"seeds": args.seeds, "profile": args.profile, "runs": runs,
+    store.write_text(json.dumps({"seeds": args.seeds, "first": args.first, "profile": args.profile, "runs": runs,
                                  "per_claim": per_claim, "parts": {c: dict(v) for c, v in parts.items()}},
                                 indent=1) + "\n", encoding="utf-8")
     lines = ["# Verdicts over seeds", ""] + (runs if len(runs) == 1 else ["Runs (the later ones re-ran some claims "
@@ -107,7 +116,8 @@ def main() -> int:
         agree_all += agree
         shown = ", ".join(f"{v} × {n}" for v, n in counts.most_common())
         lines.append(f"| {claim} | {shown} | {'yes' if agree else '**no**: ' + ', '.join(f'seed {s}: {v}' for s, v in sorted(by_seed.items()))} |")
-    lines += ["", f"{agree_all} of {len(per_claim)} claims give one verdict for all {args.seeds} seeds.", "",
+    span = f"{args.seeds} seeds" + (f" ({args.first}-{args.first + args.seeds - 1})" if args.first else "")
+    lines += ["", f"{agree_all} of {len(per_claim)} claims give one verdict for all {span}.", "",
               "## Sub-claims and readings that moved", ""]
     moved = False
     for claim, counter in parts.items():

@@ -17,11 +17,13 @@ def assert_trained_controls(ev, tol: float = C.TRAIN_TOLERANCE) -> None:
     # (b) one start is significantly better than the derived predictor on the test set: fails
     better = MonteCarloResult(-0.05, 0.001, (-0.056, -0.044), 1000, 6.0)
     assert judge(C.perturbed(ev, gap=[better] + list(ev.gap[1:]))) is False
-    # the best start sits at an alternative (its predictions within tolerance of it, its Gamma equal to that
-    # alternative's step): fails
+    # the tied starts sit at an alternative (the lowest start's predictions within tolerance of it, their median
+    # Gamma equal to that alternative's step): fails
     dist = {**ev.dist, alt: list(ev.dist[alt])}
     dist[alt][best] = tol / 8
-    steps = {**ev.steps, alt: np.asarray(ev.gamma[best], float).T.tolist()}
+    tied = C.judge_trained(ev, tol=tol).metrics["tied_for_lowest"]
+    gamma_med = np.median(np.array([np.atleast_2d(ev.gamma[s]) for s in tied], float), axis=0)
+    steps = {**ev.steps, alt: gamma_med.T.tolist()}
     assert judge(C.perturbed(ev, dist=dist, steps=steps)) is False
     # (c) an alternative whose step is 0.01 % from the derived step: the trained starts cannot resolve it: undecided
     near = {**ev.steps, alt: (1.0001 * np.asarray(ev.steps[derived], float)).tolist()}
@@ -44,6 +46,11 @@ def assert_trained_controls(ev, tol: float = C.TRAIN_TOLERANCE) -> None:
     clear = list(ev.select_gap)
     clear[other] = MonteCarloResult(low.estimate + 0.5, low.standard_error, low.interval, low.n_samples, low.sigmas)
     assert judge(C.perturbed(ev, dist=far, select_gap=clear)) is True
+    # the tied starts sit consistently away from the derived step (here: the derived step moved by 30 %, farther than
+    # half the distance to any alternative, with the evidence unchanged): fails
+    moved_step = {**ev.steps, derived: (1.3 * np.asarray(ev.steps[derived], float)).tolist()}
+    if len([s for s in range(S) if ev.dist[derived][s] <= tol]) >= 3:
+        assert judge(C.perturbed(ev, steps=moved_step)) is False
     # (a) the start chosen on the selection set is far from the derived predictor (none beats it): undecided
     moved = {**ev.dist, derived: list(ev.dist[derived])}
     moved[derived][best] = 3 * tol
