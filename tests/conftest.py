@@ -98,3 +98,28 @@ def pytest_collection_modifyitems(config, items):
     both = [item.nodeid for item in items if {"monkeypatch", "quick_result"} <= arguments(item)]
     if both:
         raise pytest.UsageError("tests that use both monkeypatch and quick_result: " + ", ".join(both))
+    _longest_claim_runs_first(items)
+
+
+def _longest_claim_runs_first(items) -> None:
+    """Move the snapshot tests (each runs one claim at the quick profile, 1-25 s) to the front, longest first by the
+    seconds the committed snapshot recorded, so that pytest-xdist starts them early and the short tests fill the
+    end, instead of a 25 s claim run starting last. Deterministic (every worker must collect the same order)."""
+    import json
+    from pathlib import Path
+
+    snapshot = Path(__file__).resolve().parent.parent / "snapshots" / "quick-seed0" / "results.json"
+    try:
+        seconds = {r["claim"]: float(r.get("seconds") or 0.0) for r in json.loads(snapshot.read_text("utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    prefix = "test_snapshot.py::test_quick_run_matches_the_snapshot["
+
+    def claim_of(item):
+        name = item.nodeid.rsplit("/", 1)[-1]
+        return name[len(prefix):-1] if name.startswith(prefix) else None
+
+    runs = [item for item in items if claim_of(item) is not None]
+    runs.sort(key=lambda item: -seconds.get(claim_of(item), 0.0))
+    rest = [item for item in items if claim_of(item) is None]
+    items[:] = runs + rest

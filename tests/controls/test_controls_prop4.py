@@ -66,20 +66,23 @@ def test_exact_numeric_fails_on_the_printed_formula(monkeypatch):
 
 @positive_control("prop4", "monte-carlo-printed")
 def test_monte_carlo_printed_passes_on_the_true_loss(monkeypatch):
-    """Fed the true loss as 'printed' (and a wrong one as the alternative), the printed check passes."""
+    """Fed the true loss as 'printed' (and a wrong one as the alternative), the printed check passes. The evidence is
+    sampled before the patch (monte_carlo_evidence sizes its samples from the gap between the two forms and is
+    cached: sampled under a patch, it would be sized for the patched gap, here and for every later test)."""
+    ev = _real_evidence()
     good = dm.closed_form_loss
     monkeypatch.setattr(dm, "printed_prop4_loss", lambda C, p: good(C, p))
-    monkeypatch.setattr(dm, "closed_form_loss", lambda C, p, context="unitary": good(C, p, context) + 1.0)
-    assert prop4.judge_monte_carlo(prop4.monte_carlo_evidence(0, "quick"), "printed").passed is True
+    monkeypatch.setattr(dm, "closed_form_loss", lambda C, p, context="unitary": good(C, p, context) + 5.0)
+    assert prop4.judge_monte_carlo(ev, "printed").passed is True
 
 
 @negative_control("prop4", "monte-carlo-printed", "monte-carlo-corrected")
 @pytest.mark.parametrize("offset", [0.5, -0.5])
 def test_monte_carlo_checks_fail_on_a_shifted_formula(monkeypatch, offset):
+    ev = _real_evidence()
     good = dm.closed_form_loss
     monkeypatch.setattr(dm, "closed_form_loss", lambda C, p, context="unitary": good(C, p, context) * (1 + offset / 10))
     monkeypatch.setattr(dm, "printed_prop4_loss", lambda C, p: good(C, p) * (1 - offset / 10))
-    ev = prop4.monte_carlo_evidence(0, "quick")
     assert prop4.judge_monte_carlo(ev, "corrected").passed is False
     assert prop4.judge_monte_carlo(ev, "printed").passed is False
 
@@ -91,5 +94,51 @@ def test_monte_carlo_corrected_fails_on_the_printed_formula(monkeypatch):
 
 
 def test_monte_carlo_is_undecided_when_the_forms_cannot_be_separated(monkeypatch):
+    ev = _real_evidence()
     monkeypatch.setattr(dm, "printed_prop4_loss", lambda C, p: dm.closed_form_loss(C, p))
-    assert prop4.judge_monte_carlo(prop4.monte_carlo_evidence(0, "quick"), "corrected").passed is None
+    assert prop4.judge_monte_carlo(ev, "corrected").passed is None
+
+
+def _real_evidence():
+    """The quick Monte Carlo evidence sampled with the real formulas (whatever an earlier test left in the cache)."""
+    prop4.monte_carlo_evidence.cache_clear()
+    return prop4.monte_carlo_evidence(0, "quick")
+
+
+def test_the_positive_control_does_not_depend_on_what_ran_before(monkeypatch):
+    """Regression: evidence sampled under a patch was cached and reused by later tests, so the positive control (whose
+    +1.0 alternative the real quick evidence does not resolve: z = -2.6 in one case; now +5.0) passed only after a
+    test had cached evidence sized for other formulas."""
+    good = dm.closed_form_loss
+    with monkeypatch.context() as m:
+        m.setattr(dm, "closed_form_loss", lambda C, p, context="unitary": good(C, p, context) * 1.3)
+        prop4.monte_carlo_evidence.cache_clear()
+        prop4.monte_carlo_evidence(0, "quick")                 # a stale entry, sized for a 30 % gap
+    test_monte_carlo_printed_passes_on_the_true_loss(monkeypatch)
+
+
+def test_coinciding_forms_get_the_sample_cap_not_an_overflow(monkeypatch):
+    """With the two forms equal the separating sample size is infinite: it used to raise OverflowError; it is the
+    cap (100 x the floor). Sampling is stubbed: only the sizes asked for are recorded."""
+    from ical_verify.numerics.montecarlo import MonteCarloResult
+
+    asked = []
+
+    def stub(C, p, n, rng, context="unitary", sigmas=6.0):
+        asked.append(n)
+        return MonteCarloResult(1.0, 0.01, (0.94, 1.06), n, sigmas)
+
+    monkeypatch.setattr(dm, "closed_form_loss", lambda C, p, context="unitary": dm.printed_prop4_loss(C, p))
+    monkeypatch.setattr(dm, "monte_carlo_loss", stub)
+    ev = prop4.monte_carlo_evidence.__wrapped__(0, "quick")
+    assert asked == [2_000, 2_000_000] * len(prop4.SIZES_MC)
+    assert [case[4].n_samples for case in ev.cases] == [2_000_000] * len(prop4.SIZES_MC)
+
+
+@pytest.fixture(autouse=True)
+def _evidence_sampled_with_the_real_formulas():
+    """Every test here starts from the quick Monte Carlo evidence sampled with the real formulas, so that a patched
+    run (``_status`` under monkeypatch) reuses it, whatever ran before in this worker."""
+    _real_evidence()
+    yield
+    prop4.monte_carlo_evidence.cache_clear()
