@@ -119,13 +119,15 @@ def sample_prompts(rng: np.random.Generator, batch: int, n: int, d: int, sigma2:
     require(response in RESPONSE_FAMILIES, f"response {response!r} is not one of {RESPONSE_FAMILIES}")
     require(covariates in COVARIATES, f"covariates {covariates!r} is not one of {COVARIATES}")
     if covariates == "gaussian":
-        L = np.eye(d) if cov is None else np.linalg.cholesky(np.asarray(cov, float))
-        X = rng.standard_normal((batch, n + 1, d)) @ L.T  # (B, n+1, d)
+        X = rng.standard_normal((batch, n + 1, d))  # (B, n+1, d)
+        if cov is not None:  # (identity covariance: no product, which would be exact but costs a batched matmul)
+            X = X @ np.linalg.cholesky(np.asarray(cov, float)).T  # (B, n+1, d)
     else:
         require(cov is None, "Rademacher covariates have identity covariance: cov must be None")
         X = rng.choice([-1.0, 1.0], size=(batch, n + 1, d))  # (B, n+1, d)
-    Lw = np.eye(d) if weight_cov is None else np.linalg.cholesky(np.asarray(weight_cov, float))
-    w = rng.standard_normal((batch, d)) @ Lw.T  # (B, d)
+    w = rng.standard_normal((batch, d))  # (B, d)
+    if weight_cov is not None:
+        w = w @ np.linalg.cholesky(np.asarray(weight_cov, float)).T  # (B, d)
     y = _response(X, w, response, a) + np.sqrt(sigma2) * rng.standard_normal((batch, n + 1))  # (B, n+1)
     lens = None
     if lengths is not None:

