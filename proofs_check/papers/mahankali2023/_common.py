@@ -210,7 +210,7 @@ def judge_normal_equations(ne, derived: str, alternatives: list[str], loss_value
 TRAIN = {"quick": dict(starts=32, steps=800, batch=64, lr=0.05, init_scale=0.05),
          "full": dict(starts=64, steps=4000, batch=256, lr=0.05, init_scale=0.05)}
 #: Held-out prompts on which trained predictors are compared (common to all starts).
-HELDOUT = {"quick": 200_000, "full": 1_000_000}
+HELDOUT = {"quick": 400_000, "full": 1_000_000}
 #: Optimisation tolerance: relative RMS distance of a trained predictor to the derived one (the quick protocol's
 #: stochastic-gradient noise leaves converged starts at 0.03-0.07; settings are chosen so that the nearest wrong
 #: alternative is farther than twice this).
