@@ -78,3 +78,18 @@ def test_trained_judge_rejects_a_wrong_derived_step_on_real_training():
         # the smallest detectable misplacement is estimated from the starts within 2 tol of the (wrong) derived
         # predictor: the converged starts are about 0.18 from it
         assert np.isfinite(out.metrics["detectable_misplacement"])
+
+
+@negative_control("nonlinear", "trained-full-parameterisation")
+def test_trained_judge_rejects_an_unlisted_wrong_step_on_real_training():
+    """A wrong 'derived' step that is not on the list (0.36, 14 % from eta_f, with only the listed alternatives):
+    the tied starts sit consistently away from it, farther than their scatter: fails (the 'elsewhere' branch)."""
+    import numpy as np
+
+    steps = dict(nonlinear._steps())
+    steps.pop("derived")
+    wrong = (("derived", C.as_tuple(0.36 * np.eye(nonlinear.SETTING.d))),) + tuple(steps.items())
+    ev = C.trained_evidence(nonlinear.SETTING, wrong, 0, "quick", "cpu", 502, nonlinear.PROTOCOL["quick"])
+    out = C.judge_trained(ev, tol=nonlinear.TOLERANCE)
+    assert out.passed is False, out.summary
+    assert out.metrics["consistently_elsewhere"] is True
