@@ -2,6 +2,7 @@
 stand-ins for the counterexamples and perturbed training evidence make them fail; the reading 'any response law'
 can pass."""
 
+import pytest
 import sympy
 
 from negative_controls import negative_control, positive_control
@@ -80,6 +81,7 @@ def test_trained_judge_rejects_a_wrong_derived_step_on_real_training():
         assert np.isfinite(out.metrics["detectable_misplacement"])
 
 
+@pytest.mark.slow  # one more training: the default run keeps the listed-step control above (3-minute budget)
 @negative_control("nonlinear", "trained-full-parameterisation")
 def test_trained_judge_rejects_an_unlisted_wrong_step_on_real_training():
     """A wrong 'derived' step that is not on the list (0.36, 14 % from eta_f, with only the listed alternatives):
