@@ -540,10 +540,9 @@ def judge_trained(ev: TrainedEvidence, tol: float = TRAIN_TOLERANCE, threshold: 
 
 
 def gamma_distances_between(ev: "TrainedEvidence", a: str, b: str) -> float:
-    """Relative Frobenius distance between the step matrices of candidates ``a`` and ``b`` (over ||M_derived||)."""
-    ref = np.asarray(ev.steps[ev.labels[0]], float)
-    return float(np.linalg.norm(np.asarray(ev.steps[a], float) - np.asarray(ev.steps[b], float))
-                 / (np.linalg.norm(ref) or 1.0))
+    """Relative Frobenius distance between the step matrices of candidates ``a`` and ``b`` (over ||M_derived||):
+    :func:`gamma_distances_of` at the effective step M_a^T that candidate ``a`` would have."""
+    return gamma_distances_of(ev, np.atleast_2d(np.asarray(ev.steps[a], float)).T)[b]
 
 
 def perturbed(ev: TrainedEvidence, **changes) -> TrainedEvidence:
